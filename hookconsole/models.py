@@ -1,0 +1,249 @@
+"""The log: every delivery, one event per Stripe event, every processing attempt.
+
+Data flows one way: a Delivery (an HTTP request) carries an Event, and each
+processing run of that event is an Attempt.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ValidationOutcome(models.TextChoices):
+    VALID = "valid", _("valid")
+    UNVERIFIED = "unverified", _("not validated")
+    REJECTED = "rejected", _("rejected")
+
+
+class Reason(models.TextChoices):
+    """Why a delivery was rejected; also the ``error`` of the JSON answer."""
+
+    METHOD_NOT_ALLOWED = "method_not_allowed", _("method not allowed")
+    UNKNOWN_ENDPOINT = "unknown_endpoint", _("unknown endpoint")
+    BODY_TOO_LARGE = "body_too_large", _("body too large")
+    ENDPOINT_NOT_CONFIGURED = "endpoint_not_configured", _("endpoint has no secret")
+    MISSING_SIGNATURE = "missing_signature", _("missing signature")
+    MALFORMED_SIGNATURE = "malformed_signature", _("malformed signature header")
+    BAD_SIGNATURE = "bad_signature", _("bad signature")
+    TIMESTAMP_OUTSIDE_TOLERANCE = "timestamp_outside_tolerance", _("timestamp outside tolerance")
+    MALFORMED_JSON = "malformed_json", _("malformed JSON")
+    NOT_AN_EVENT = "not_an_event", _("not an event")
+    EVENT_NOT_FOUND = "event_not_found", _("event not found at Stripe")
+    EVENT_MISMATCH = "event_mismatch", _("event differs from Stripe's copy")
+    STRIPE_API_ERROR = "stripe_api_error", _("Stripe API unreachable")
+
+
+class EventStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    PROCESSING = "processing", _("processing")
+    SUCCEEDED = "succeeded", _("succeeded")
+    FAILED = "failed", _("failed")
+    SKIPPED = "skipped", _("skipped (no handler)")
+
+
+class Trigger(models.TextChoices):
+    WEBHOOK = "webhook", _("webhook")
+    REDELIVERY = "redelivery", _("redelivery")
+    REPROCESS = "reprocess", _("reprocess")
+    TASK = "task", _("task")
+
+
+class AttemptOutcome(models.TextChoices):
+    RUNNING = "running", _("running")
+    SUCCEEDED = "succeeded", _("succeeded")
+    FAILED = "failed", _("failed")
+    SKIPPED = "skipped", _("skipped (no handler)")
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def pending(self) -> EventQuerySet:
+        return self.filter(status=EventStatus.PENDING)
+
+    def processing(self) -> EventQuerySet:
+        return self.filter(status=EventStatus.PROCESSING)
+
+    def succeeded(self) -> EventQuerySet:
+        return self.filter(status=EventStatus.SUCCEEDED)
+
+    def failed(self) -> EventQuerySet:
+        return self.filter(status=EventStatus.FAILED)
+
+    def skipped(self) -> EventQuerySet:
+        return self.filter(status=EventStatus.SKIPPED)
+
+    def of_type(self, type_or_prefix: str) -> EventQuerySet:
+        """Exact type, or every type under a dot-segment prefix ("invoice", "invoice.")."""
+        prefix = type_or_prefix.rstrip(".")
+        return self.filter(models.Q(type=prefix) | models.Q(type__startswith=prefix + "."))
+
+
+class Event(models.Model):
+    stripe_id = models.CharField(_("Stripe id"), max_length=255)
+    type = models.CharField(_("type"), max_length=255)
+    api_version = models.CharField(_("API version"), max_length=64, blank=True)
+    livemode = models.BooleanField(_("live mode"), default=False)
+    # Connect: the connected account the event happened on; "" for the platform.
+    account = models.CharField(_("account"), max_length=255, blank=True)
+    endpoint = models.CharField(_("endpoint"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=255, blank=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    stripe_created = models.DateTimeField(_("created at Stripe"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=255, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=255, blank=True)
+    payload = models.JSONField(_("payload"))
+    # SHA-256 of the canonical payload, to tell whether a redelivery differs.
+    payload_hash = models.CharField(max_length=64, editable=False)
+    payload_differs = models.BooleanField(
+        _("redelivery differs"),
+        default=False,
+        help_text=_("A redelivery carried a different body than the first delivery."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=EventStatus, default=EventStatus.PENDING
+    )
+    received_at = models.DateTimeField(_("first received"))
+    last_received_at = models.DateTimeField(_("last received"))
+    delivery_count = models.PositiveIntegerField(_("deliveries"), default=0)
+    attempt_count = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=255, blank=True)
+    # While an attempt runs: when its claim lapses and another may take over.
+    lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_id", "account", "livemode"], name="hookconsole_event_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-received_at", "-id"], name="hookconsole_event_recent"),
+            models.Index(fields=["status", "-received_at"], name="hookconsole_event_status"),
+            models.Index(fields=["type", "-received_at"], name="hookconsole_event_type"),
+            models.Index(fields=["object_id"], name="hookconsole_event_object"),
+        ]
+        permissions = [
+            ("reprocess_event", _("Can reprocess events")),
+            ("export_event", _("Can export event logs")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.stripe_id}"
+
+    @property
+    def data(self) -> Any:
+        """The payload's ``data`` member, as dj-stripe handlers expect."""
+        return self.payload.get("data") if isinstance(self.payload, dict) else None
+
+
+class DeliveryQuerySet(models.QuerySet["Delivery"]):
+    def rejected(self) -> DeliveryQuerySet:
+        return self.filter(validation=ValidationOutcome.REJECTED)
+
+    def accepted(self) -> DeliveryQuerySet:
+        return self.exclude(validation=ValidationOutcome.REJECTED)
+
+
+class Delivery(models.Model):
+    received_at = models.DateTimeField(_("received"))
+    endpoint = models.CharField(_("endpoint"), max_length=64)
+    method = models.CharField(_("method"), max_length=16)
+    remote_addr = models.GenericIPAddressField(_("remote IP"), null=True, blank=True)
+    headers = models.JSONField(_("headers"), default=dict)
+    body = models.TextField(_("body"), blank=True)
+    body_size = models.PositiveIntegerField(_("body size"), default=0)
+    body_truncated = models.BooleanField(_("body truncated"), default=False)
+    validation = models.CharField(_("validation"), max_length=16, choices=ValidationOutcome)
+    reason = models.CharField(_("reason"), max_length=32, choices=Reason, blank=True)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True)
+    duplicate = models.BooleanField(_("redelivery"), default=False)
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["-received_at", "-id"], name="hookconsole_delivery_recent"),
+            models.Index(fields=["reason", "-received_at"], name="hookconsole_delivery_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.endpoint} {self.reason or self.validation}"
+
+
+class AttemptQuerySet(models.QuerySet["Attempt"]):
+    def running(self) -> AttemptQuerySet:
+        return self.filter(outcome=AttemptOutcome.RUNNING)
+
+    def failed(self) -> AttemptQuerySet:
+        return self.filter(outcome=AttemptOutcome.FAILED)
+
+    def succeeded(self) -> AttemptQuerySet:
+        return self.filter(outcome=AttemptOutcome.SUCCEEDED)
+
+
+class Attempt(models.Model):
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="attempts"
+    )
+    delivery = models.ForeignKey(
+        Delivery,
+        verbose_name=_("delivery"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attempts",
+    )
+    trigger = models.CharField(_("trigger"), max_length=16, choices=Trigger)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    duration_ms = models.FloatField(_("duration (ms)"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=AttemptOutcome, default=AttemptOutcome.RUNNING
+    )
+    exception_type = models.CharField(_("exception"), max_length=255, blank=True)
+    exception_message = models.TextField(_("message"), blank=True)
+    traceback = models.TextField(_("traceback"), blank=True)
+    # [{"name": ..., "outcome": "succeeded"|"failed"|"not_run", "duration_ms": ..., "error": ...}]
+    handler_results = models.JSONField(_("handler results"), default=list)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["event", "-started_at"], name="hookconsole_attempt_event"),
+            models.Index(fields=["outcome", "-started_at"], name="hookconsole_attempt_outcome"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trigger} {self.outcome} ({self.event_id})"

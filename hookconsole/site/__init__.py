@@ -1,0 +1,1 @@
+"""The standalone site: hookconsole on its own, configured from the environment."""

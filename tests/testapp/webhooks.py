@@ -1,0 +1,30 @@
+"""Handlers found by autodiscovery (nothing imports this module by hand).
+
+They react to the ``hookconsole_test`` type family only, so other tests see no
+handler. ``SWITCHES`` lets a test break and then fix the failing handler.
+"""
+
+from typing import Any
+
+from django.db import transaction
+
+from hookconsole import webhooks
+from hookconsole.models import Event
+
+from .models import HandlerWrite
+
+SWITCHES = {"fail": True}
+COMMITTED: list[str] = []
+
+
+@webhooks.handler("hookconsole_test")
+def write_row(event: Event, **kwargs: Any) -> None:
+    HandlerWrite.objects.create(event_id=event.stripe_id, handler="write_row")
+    transaction.on_commit(lambda: COMMITTED.append(event.stripe_id))
+
+
+@webhooks.handler("hookconsole_test.fragile")
+def fragile(event: Event, **kwargs: Any) -> None:
+    HandlerWrite.objects.create(event_id=event.stripe_id, handler="fragile")
+    if SWITCHES["fail"]:
+        raise ValueError(f"fragile handler broke on {event.stripe_id}")
