@@ -159,11 +159,9 @@ def run(attempt: Attempt) -> Attempt:
             outcome = AttemptOutcome.SUCCEEDED if handlers else AttemptOutcome.SKIPPED
             _finish(attempt, outcome, results, started)
     except Exception as exc:
-        ran = {r["name"] for r in results}
         results += [
             {"name": h.name, "pattern": h.pattern, "outcome": "not_run"}
-            for h in handlers
-            if h.name not in ran
+            for h in handlers[len(results) :]
         ]
         with transaction.atomic():
             _finish(attempt, AttemptOutcome.FAILED, results, started, exc)
