@@ -31,8 +31,14 @@ class ReadOnlyLogAdmin(ModelAdmin):
 
 class DeliveryInline(DeliveryInlineBase):
     model = Delivery
-    fields = ["received_at", "remote_addr", "validation", "reason", "response_status", "duplicate"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "received_at",
+        "remote_addr",
+        "validation",
+        "reason",
+        "response_status",
+        "duplicate",
+    )
     extra = 0
     can_delete = False
     show_change_link = True
@@ -43,8 +49,13 @@ class DeliveryInline(DeliveryInlineBase):
 
 class AttemptInline(AttemptInlineBase):
     model = Attempt
-    fields = ["started_at", "trigger", "outcome", "duration_ms", "exception_type"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "started_at",
+        "trigger",
+        "outcome",
+        "duration_ms",
+        "exception_type",
+    )
     extra = 0
     can_delete = False
     show_change_link = True

@@ -15,7 +15,7 @@ import logging
 import time
 import traceback
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.db.models import F
@@ -76,7 +76,8 @@ def claim_locked(
         event=event,
         delivery=delivery,
         trigger=trigger,
-        requested_by=user if user is not None and user.is_authenticated else None,
+        # Any user model: the foreign key follows AUTH_USER_MODEL.
+        requested_by=cast(Any, user) if user is not None and user.is_authenticated else None,
         started_at=now,
     )
 

@@ -1,6 +1,6 @@
 """hookconsole's URLs; a project includes them once, at any prefix.
 
-    path("", include("hookconsole.urls"))  # POST /webhooks/stripe/ and /webhooks/stripe/<name>/
+path("", include("hookconsole.urls"))  # POST /webhooks/stripe/ and /webhooks/stripe/<name>/
 """
 
 from django.urls import path

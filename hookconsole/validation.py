@@ -121,7 +121,9 @@ def retrieve_event(payload: dict[str, Any], endpoint: Endpoint) -> None:
         remote = client.v1.events.retrieve(payload["id"], options=options)
     except stripe.InvalidRequestError as exc:
         if exc.http_status == 404:
-            raise Rejected(Reason.EVENT_NOT_FOUND, f"Stripe has no event {payload['id']}") from None
+            raise Rejected(
+                Reason.EVENT_NOT_FOUND, f"Stripe has no event {payload['id']}"
+            ) from None
         raise Rejected(Reason.STRIPE_API_ERROR, str(exc.user_message or exc), 503) from None
     except stripe.StripeError as exc:
         raise Rejected(Reason.STRIPE_API_ERROR, type(exc).__name__, 503) from None

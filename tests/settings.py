@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key")
 
-from hookconsole.site.settings import *  # noqa: E402,F403
-from hookconsole.site.settings import INSTALLED_APPS  # noqa: E402
+from hookconsole.site.settings import *  # noqa: F403
+from hookconsole.site.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
 DEBUG = False

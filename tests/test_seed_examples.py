@@ -50,7 +50,9 @@ def test_customer_prefix_matches_segments_only(client: Client, seed: Any, capsys
     assert Event.objects.get(type="customerx.created").status == "skipped"
 
 
-def test_price_and_product_handlers(client: Client, seed: Any, capsys: Any, monkeypatch: Any) -> None:
+def test_price_and_product_handlers(
+    client: Client, seed: Any, capsys: Any, monkeypatch: Any
+) -> None:
     called: list[str] = []
     monkeypatch.setattr(seed, "do_something", lambda: called.append("committed"))
     for event_type in ("price.created", "product.deleted"):

@@ -15,9 +15,11 @@ from hookconsole.webhooks import registry
 logger = logging.getLogger("hookconsole.demo")
 
 
-def welcome_customer(event: Event, **kwargs: Any) -> None:
-    email = event.data["object"].get("email")
-    transaction.on_commit(lambda: logger.info("demo: welcome mail sent to %s", email))
+def sync_customer(event: Event, **kwargs: Any) -> None:
+    obj = event.data["object"]
+    customer = obj.get("customer") or obj["id"]
+    # Runs only if every handler of this event succeeded and the writes committed.
+    transaction.on_commit(lambda: logger.info("demo: %s synced after %s", customer, event.type))
 
 
 def fulfil_order(event: Event, **kwargs: Any) -> None:
@@ -36,7 +38,7 @@ def send_dunning_mail(event: Event, **kwargs: Any) -> None:
 
 
 def register_demo_handlers() -> None:
-    registry.handler("customer")(welcome_customer)
+    registry.handler("customer")(sync_customer)
     registry.handler("payment_intent.succeeded")(fulfil_order)
     registry.handler("invoice.paid")(mark_invoice_paid)
     registry.handler("invoice.payment_failed")(send_dunning_mail)
@@ -61,7 +63,9 @@ def demo_events() -> list[dict[str, Any]]:
     """A fresh batch: handled, failing on purpose and unhandled events."""
     customer = "cus_demo_" + secrets.token_hex(4)
     return [
-        _event("customer.created", {"id": customer, "object": "customer", "email": "ada@example.com"}),
+        _event(
+            "customer.created", {"id": customer, "object": "customer", "email": "ada@example.com"}
+        ),
         _event(
             "customer.subscription.created",
             {"id": "sub_demo_1", "object": "subscription", "customer": customer},

@@ -6,3 +6,6 @@ class HandlerWrite(models.Model):
 
     event_id = models.CharField(max_length=255)
     handler = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.handler} {self.event_id}"

@@ -1,0 +1,26 @@
+# The two commands of the README. Each makes its own virtual environment.
+PYTHON ?= python3.12
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[site,postgres,dev]'
+	touch $(STAMP)
+
+## run: migrate, create the demo login, start http://127.0.0.1:8000 and send demo events
+run: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py demo
+
+## test: the whole suite (set DATABASE_URL=postgres://... for PostgreSQL)
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
