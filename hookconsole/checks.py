@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
 
 from hookconsole.conf import (
     DEFAULT_ENDPOINT,
@@ -94,6 +95,26 @@ def _check_endpoint(name: str) -> list[checks.CheckMessage]:
     return errors
 
 
+def _check_sqlite() -> list[checks.CheckMessage]:
+    from hookconsole.models import Event
+
+    database = connections[router.db_for_write(Event)]
+    if database.vendor != "sqlite":
+        return []
+    if str(database.settings_dict.get("OPTIONS", {}).get("transaction_mode", "")).upper() == (
+        "IMMEDIATE"
+    ):
+        return []
+    return [
+        checks.Warning(
+            "SQLite without IMMEDIATE transactions: concurrent deliveries can fail with "
+            "'database is locked' instead of waiting their turn.",
+            hint='Add "transaction_mode": "IMMEDIATE" to the database OPTIONS.',
+            id="hookconsole.W002",
+        )
+    ]
+
+
 def check_settings(**kwargs: Any) -> list[checks.CheckMessage]:
     errors = _check_endpoints(hookconsole_settings.raw_endpoints)
     if errors:
@@ -104,4 +125,4 @@ def check_settings(**kwargs: Any) -> list[checks.CheckMessage]:
         hookconsole_settings.webhook_event_callback  # noqa: B018 (imports the path)
     except ImproperlyConfigured as exc:
         errors.append(checks.Error(str(exc), id="hookconsole.E003"))
-    return errors
+    return errors + _check_sqlite()

@@ -66,3 +66,16 @@ def test_secret_of_the_wrong_type(settings: Any) -> None:
 def test_disabled_validation_warns(settings: Any) -> None:
     settings.HOOKCONSOLE_WEBHOOK_VALIDATION = None
     assert ids() == ["hookconsole.W001"]
+
+
+def test_sqlite_without_immediate_transactions_warns(settings: Any) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite-only check; this run is on " + connection.vendor)
+    options = connection.settings_dict["OPTIONS"]
+    saved = options.pop("transaction_mode")
+    try:
+        assert ids() == ["hookconsole.W002"]
+    finally:
+        options["transaction_mode"] = saved
