@@ -15,6 +15,11 @@ REDACTED = "[redacted]"
 MAX_SIZE = 2**31 - 1  # PositiveIntegerField's ceiling on every database
 
 
+def printable(text: str) -> str:
+    """Text any database stores: PostgreSQL refuses NUL characters."""
+    return text.replace("\x00", "\ufffd")
+
+
 def _is_credential(name: str, redacted: frozenset[str]) -> bool:
     lowered = name.lower()
     return lowered in redacted or any(part in lowered for part in REDACTED_HEADER_PARTS)
@@ -23,7 +28,7 @@ def _is_credential(name: str, redacted: frozenset[str]) -> bool:
 def redacted_headers(request: HttpRequest) -> dict[str, str]:
     redacted = hookconsole_settings.redacted_headers
     return {
-        name: REDACTED if _is_credential(name, redacted) else value
+        printable(name): REDACTED if _is_credential(name, redacted) else printable(value)
         for name, value in request.headers.items()
     }
 
@@ -48,8 +53,8 @@ def remote_addr(request: HttpRequest) -> str | None:
 def new_delivery(request: HttpRequest, endpoint: str) -> Delivery:
     return Delivery(
         received_at=timezone.now(),
-        endpoint=endpoint[:64],
-        method=request.method or "",
+        endpoint=printable(endpoint[:64]),
+        method=printable(request.method or "")[:16],
         remote_addr=remote_addr(request),
         headers=redacted_headers(request),
     )
@@ -86,13 +91,13 @@ def keep_body(delivery: Delivery, body: bytes, *, cap: int | None) -> None:
     kept = body if cap is None else body[:cap]
     delivery.body_truncated = len(kept) < len(body)
     # Undecodable bytes only reach here in rejected requests; keep them visible.
-    delivery.body = kept.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+    delivery.body = printable(kept.decode("utf-8", errors="replace"))
 
 
 def record_rejection(delivery: Delivery, rejected: Rejected, body: bytes) -> Delivery:
     delivery.validation = ValidationOutcome.REJECTED
     delivery.reason = rejected.reason
-    delivery.detail = rejected.detail
+    delivery.detail = printable(rejected.detail)
     delivery.response_status = rejected.status
     keep_body(delivery, body, cap=hookconsole_settings.rejected_body_size)
     if isinstance(rejected, BodyTooLarge):

@@ -192,3 +192,16 @@ def test_garbage_never_causes_a_500(client: Client) -> None:
         )
         assert 400 <= response.status_code < 500, body
     assert Delivery.objects.rejected().count() == len(bodies)
+
+
+def test_nul_characters_anywhere_are_stored_harmlessly(client: Client) -> None:
+    response = client.post(
+        "/webhooks/stripe/na%00me/",
+        b"\x00{}",
+        "application/json",
+        headers={"Stripe-Signature": "t=1,v1=\x00", "X-Custom": "a\x00b"},
+    )
+    assert response.status_code == 404
+    delivery = Delivery.objects.get()
+    assert delivery.endpoint == "na\ufffdme"
+    assert delivery.headers["X-Custom"] == "a\ufffdb"
