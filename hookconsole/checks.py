@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.apps import apps
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
@@ -116,6 +117,14 @@ def _check_sqlite() -> list[checks.CheckMessage]:
 
 
 def check_settings(**kwargs: Any) -> list[checks.CheckMessage]:
+    if not apps.is_installed("import_export"):
+        return [
+            checks.Error(
+                "hookconsole's admin pages need django-import-export's templates.",
+                hint='Add "import_export" to INSTALLED_APPS.',
+                id="hookconsole.E008",
+            )
+        ]
     errors = _check_endpoints(hookconsole_settings.raw_endpoints)
     if errors:
         return errors

@@ -67,11 +67,18 @@ def event_fields(payload: dict[str, Any]) -> dict[str, Any]:
         idempotency_key = _text(request.get("idempotency_key"), 255)
     else:  # Older API versions send the request id as a plain string.
         request_id, idempotency_key = _text(request, 255), ""
+    object_id, object_type = _text(obj.get("id"), 255), _text(obj.get("object"), 64)
+    customer = obj.get("customer")
+    if isinstance(customer, dict):  # an expanded customer
+        customer = customer.get("id")
+    if object_type == "customer":
+        customer = object_id
     return {
         "type": payload["type"],
         "api_version": _text(payload.get("api_version"), 64),
-        "object_id": _text(obj.get("id"), 255),
-        "object_type": _text(obj.get("object"), 64),
+        "object_id": object_id,
+        "object_type": object_type,
+        "customer_id": _text(customer, 255),
         "stripe_created": _timestamp(payload.get("created")),
         "request_id": request_id,
         "idempotency_key": idempotency_key,

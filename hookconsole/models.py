@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,7 +42,7 @@ class EventStatus(models.TextChoices):
     PROCESSING = "processing", _("processing")
     SUCCEEDED = "succeeded", _("succeeded")
     FAILED = "failed", _("failed")
-    SKIPPED = "skipped", _("skipped (no handler)")
+    SKIPPED = "skipped", _("skipped")  # no handler matched
 
 
 class Trigger(models.TextChoices):
@@ -56,7 +56,7 @@ class AttemptOutcome(models.TextChoices):
     RUNNING = "running", _("running")
     SUCCEEDED = "succeeded", _("succeeded")
     FAILED = "failed", _("failed")
-    SKIPPED = "skipped", _("skipped (no handler)")
+    SKIPPED = "skipped", _("skipped")
 
 
 class EventQuerySet(models.QuerySet["Event"]):
@@ -77,8 +77,13 @@ class EventQuerySet(models.QuerySet["Event"]):
 
     def of_type(self, type_or_prefix: str) -> EventQuerySet:
         """Exact type, or every type under a dot-segment prefix ("invoice", "invoice.")."""
-        prefix = type_or_prefix.rstrip(".")
-        return self.filter(models.Q(type=prefix) | models.Q(type__startswith=prefix + "."))
+        exact = type_or_prefix.rstrip(".")
+        if connections[self.db].vendor == "postgresql":
+            under = models.Q(type__startswith=exact + ".")  # the varchar_pattern_ops index
+        else:
+            # A byte-wise range reads the type index; LIKE would not. "/" follows ".".
+            under = models.Q(type__gt=exact + ".", type__lt=exact + "/")
+        return self.filter(models.Q(type=exact) | under)
 
 
 class Event(models.Model):
@@ -91,6 +96,8 @@ class Event(models.Model):
     endpoint = models.CharField(_("endpoint"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=255, blank=True)
     object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    # The customer the object belongs to (or is), for "everything about cus_..." searches.
+    customer_id = models.CharField(_("customer id"), max_length=255, blank=True)
     stripe_created = models.DateTimeField(_("created at Stripe"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=255, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=255, blank=True)
@@ -124,11 +131,26 @@ class Event(models.Model):
                 fields=["stripe_id", "account", "livemode"], name="hookconsole_event_unique"
             ),
         ]
+        # One index per list filter and per search field, so that every page of the
+        # console reads an index and never scans the table.
         indexes = [
             models.Index(fields=["-received_at", "-id"], name="hookconsole_event_recent"),
             models.Index(fields=["status", "-received_at"], name="hookconsole_event_status"),
             models.Index(fields=["type", "-received_at"], name="hookconsole_event_type"),
+            # Type prefixes ("invoice.") on PostgreSQL, whatever the collation;
+            # other databases ignore opclasses and SQLite filters by range instead.
+            models.Index(
+                fields=["type"],
+                opclasses=["varchar_pattern_ops"],
+                name="hookconsole_event_tprefix",
+            ),
+            models.Index(fields=["livemode", "-received_at"], name="hookconsole_event_mode"),
+            models.Index(fields=["account", "-received_at"], name="hookconsole_event_account"),
+            models.Index(fields=["endpoint", "-received_at"], name="hookconsole_event_endpoint"),
             models.Index(fields=["object_id"], name="hookconsole_event_object"),
+            models.Index(fields=["customer_id"], name="hookconsole_event_customer"),
+            models.Index(fields=["request_id"], name="hookconsole_event_request"),
+            models.Index(fields=["idempotency_key"], name="hookconsole_event_idem"),
         ]
         permissions = [
             ("reprocess_event", _("Can reprocess events")),
@@ -184,7 +206,11 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["-received_at", "-id"], name="hookconsole_delivery_recent"),
             models.Index(fields=["reason", "-received_at"], name="hookconsole_delivery_reason"),
+            models.Index(fields=["validation", "-received_at"], name="hookconsole_delivery_valid"),
+            models.Index(fields=["endpoint", "-received_at"], name="hookconsole_delivery_endpt"),
+            models.Index(fields=["event", "validation"], name="hookconsole_delivery_event"),
         ]
+        permissions = [("export_delivery", _("Can export deliveries"))]
 
     def __str__(self) -> str:
         return f"{self.method} {self.endpoint} {self.reason or self.validation}"
@@ -241,9 +267,12 @@ class Attempt(models.Model):
         verbose_name_plural = _("attempts")
         ordering = ["-started_at", "-id"]
         indexes = [
+            models.Index(fields=["-started_at", "-id"], name="hookconsole_attempt_recent"),
             models.Index(fields=["event", "-started_at"], name="hookconsole_attempt_event"),
             models.Index(fields=["outcome", "-started_at"], name="hookconsole_attempt_outcome"),
+            models.Index(fields=["trigger", "-started_at"], name="hookconsole_attempt_trigger"),
         ]
+        permissions = [("export_attempt", _("Can export attempts"))]
 
     def __str__(self) -> str:
         return f"{self.trigger} {self.outcome} ({self.event_id})"

@@ -35,6 +35,8 @@ class Handler:
     func: HandlerFunc
     # The registered type or prefix; "*" for a catch-all.
     pattern: str
+    # Templates read a handler's name; they must not call it.
+    do_not_call_in_templates = True
 
     @property
     def name(self) -> str:

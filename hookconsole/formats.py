@@ -1,0 +1,42 @@
+"""Export formats whose cells can never become spreadsheet formulas.
+
+django-import-export's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a
+leading "="; a payload can also start a formula with +, -, @, a tab or a
+carriage return. These formats prefix such text with an apostrophe (OWASP's
+advice) and leave numbers alone. JSON is not a spreadsheet and is not escaped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tablib
+from import_export.formats import base_formats
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def escape_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
+    escaped = tablib.Dataset(headers=dataset.headers)
+    for row in dataset:
+        escaped.append([escape_formula(cell) for cell in row])
+    return escaped
+
+
+class CSV(base_formats.CSV):
+    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> Any:
+        return super().export_data(escape_dataset(dataset), **kwargs)
+
+
+class XLSX(base_formats.XLSX):
+    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> Any:
+        return super().export_data(escape_dataset(dataset), **kwargs)
+
+
+EXPORT_FORMATS: list[type[base_formats.Format]] = [CSV, base_formats.JSON, XLSX]
