@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 
 from hookconsole.models import Attempt, Delivery, Event
 
@@ -17,7 +18,20 @@ else:
     EventResourceBase = DeliveryResourceBase = AttemptResourceBase = resources.ModelResource
 
 
+class ReadableJSON(widgets.JSONWidget):
+    """JSON as people read it: "Zoë", not "Zo\\u00eb"."""
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        return json.dumps(value, ensure_ascii=False) if value is not None else None
+
+
+def json_field(name: str) -> fields.Field:
+    return fields.Field(attribute=name, column_name=name, widget=ReadableJSON())
+
+
 class EventResource(EventResourceBase):
+    payload = json_field("payload")
+
     class Meta:
         model = Event
         fields = (
@@ -49,6 +63,7 @@ class EventResource(EventResourceBase):
 class DeliveryResource(DeliveryResourceBase):
     # Headers are stored with credentials already redacted.
     event = fields.Field(attribute="event__stripe_id", column_name="event")
+    headers = json_field("headers")
 
     class Meta:
         model = Delivery
@@ -76,6 +91,7 @@ class AttemptResource(AttemptResourceBase):
     event = fields.Field(attribute="event__stripe_id", column_name="event")
     event_type = fields.Field(attribute="event__type", column_name="event_type")
     requested_by = fields.Field(column_name="requested_by")
+    handler_results = json_field("handler_results")
 
     class Meta:
         model = Attempt

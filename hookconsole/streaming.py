@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from import_export.fields import Field
 from import_export.resources import ModelResource
 
 from hookconsole.formats import escape_formula
@@ -29,10 +30,34 @@ class _Line:
         return line
 
 
+def _column(resource: ModelResource[Any], field: Field) -> Callable[[Any], Any]:
+    """One column's value for an object, resolved once rather than per row.
+
+    Resource.export_field() looks the dehydrate method and the attribute path up
+    again for every cell; at a million rows that lookup is most of the time. The
+    values are the same: the resource's dehydrate method or its widget's render.
+    """
+    method = field.get_dehydrate_method(resource.get_field_name(field))
+    dehydrate = method if callable(method) else getattr(resource, method, None)
+    if dehydrate is not None:
+        return dehydrate  # type: ignore[no-any-return]
+    path = (field.attribute or "").split("__")
+    render = field.widget.render
+
+    def value(obj: Any) -> Any:
+        for name in path:
+            obj = getattr(obj, name, None)
+            if obj is None:
+                break
+        return render(obj)
+
+    return value
+
+
 def _rows(resource: ModelResource[Any], queryset: QuerySet[Any]) -> Iterator[list[Any]]:
-    fields = resource.get_export_fields()
+    columns = [_column(resource, field) for field in resource.get_export_fields()]
     for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield [resource.export_field(field, obj) for field in fields]
+        yield [column(obj) for column in columns]
 
 
 def csv_lines(resource: ModelResource[Any], queryset: QuerySet[Any]) -> Iterator[str]:
