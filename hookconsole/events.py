@@ -115,6 +115,7 @@ def store(delivery: Delivery, payload: dict[str, Any], *, claim: bool) -> Stored
                         **key,
                         **event_fields(payload),
                         endpoint=delivery.endpoint,
+                        validation=delivery.validation,
                         payload_hash=digest,
                         received_at=now,
                         last_received_at=now,

@@ -6,6 +6,7 @@ processing run of that event is an Attempt.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -59,6 +60,9 @@ class AttemptOutcome(models.TextChoices):
     SKIPPED = "skipped", _("skipped")
 
 
+EVENT_TYPE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+(\.\*)?|[a-z][a-z0-9_]*\.\*")
+
+
 class EventQuerySet(models.QuerySet["Event"]):
     def pending(self) -> EventQuerySet:
         return self.filter(status=EventStatus.PENDING)
@@ -78,12 +82,44 @@ class EventQuerySet(models.QuerySet["Event"]):
     def of_type(self, type_or_prefix: str) -> EventQuerySet:
         """Exact type, or every type under a dot-segment prefix ("invoice", "invoice.")."""
         exact = type_or_prefix.rstrip(".")
+        matches = models.Q(type=exact) | models.Q(type__startswith=exact + ".")
         if connections[self.db].vendor == "postgresql":
-            under = models.Q(type__startswith=exact + ".")  # the varchar_pattern_ops index
-        else:
-            # A byte-wise range reads the type index; LIKE would not. "/" follows ".".
-            under = models.Q(type__gt=exact + ".", type__lt=exact + "/")
-        return self.filter(models.Q(type=exact) | under)
+            return self.filter(matches)  # the varchar_pattern_ops index serves both
+        # SQLite reads an index for one byte-wise range ("/" follows "."), not for
+        # LIKE or an OR; the range narrows, the match above rechecks.
+        return self.filter(matches, type__gte=exact, type__lt=exact + "/")
+
+    def search(self, text: str) -> EventQuerySet:
+        """Events matching every word of ``text``, each read from the index its shape names.
+
+        Stripe ids say what they are (evt_, cus_, req_...), so each word is compared
+        with the one or two columns it can be, not OR-ed across all of them.
+        """
+        found = self
+        for word in text.split():
+            if word.startswith("evt_"):
+                found = found.filter(stripe_id=word)
+            elif word.startswith("req_"):
+                found = found.filter(request_id=word)
+            elif word.startswith("cus_"):
+                found = found._any_of(word, "customer_id", "object_id")
+            elif EVENT_TYPE.fullmatch(word):
+                found = (
+                    found.of_type(word[:-2]) if word.endswith(".*") else found.filter(type=word)
+                )
+            else:
+                found = found._any_of(word, "object_id", "idempotency_key", "stripe_id")
+        return found
+
+    def _any_of(self, value: str, *columns: str) -> EventQuerySet:
+        """Rows where any of ``columns`` equals ``value``, one index lookup per column.
+
+        A UNION of lookups rather than an OR: with an OR, a planner that knows a
+        column is mostly empty ('' idempotency keys) walks the table instead.
+        """
+        events = Event.objects.using(self.db)
+        lookups = [events.filter(**{column: value}).values("pk") for column in columns]
+        return self.filter(pk__in=lookups[0].union(*lookups[1:]))
 
 
 class Event(models.Model):
@@ -94,6 +130,10 @@ class Event(models.Model):
     # Connect: the connected account the event happened on; "" for the platform.
     account = models.CharField(_("account"), max_length=255, blank=True)
     endpoint = models.CharField(_("endpoint"), max_length=64)
+    # How the first delivery was validated: signed (valid) or accepted unchecked.
+    validation = models.CharField(
+        _("validation"), max_length=16, choices=ValidationOutcome, default=ValidationOutcome.VALID
+    )
     object_id = models.CharField(_("object id"), max_length=255, blank=True)
     object_type = models.CharField(_("object type"), max_length=64, blank=True)
     # The customer the object belongs to (or is), for "everything about cus_..." searches.
@@ -135,8 +175,10 @@ class Event(models.Model):
         # console reads an index and never scans the table.
         indexes = [
             models.Index(fields=["-received_at", "-id"], name="hookconsole_event_recent"),
-            models.Index(fields=["status", "-received_at"], name="hookconsole_event_status"),
-            models.Index(fields=["type", "-received_at"], name="hookconsole_event_type"),
+            models.Index(
+                fields=["status", "-received_at", "-id"], name="hookconsole_event_status"
+            ),
+            models.Index(fields=["type", "-received_at", "-id"], name="hookconsole_event_type"),
             # Type prefixes ("invoice.") on PostgreSQL, whatever the collation;
             # other databases ignore opclasses and SQLite filters by range instead.
             models.Index(
@@ -144,9 +186,18 @@ class Event(models.Model):
                 opclasses=["varchar_pattern_ops"],
                 name="hookconsole_event_tprefix",
             ),
-            models.Index(fields=["livemode", "-received_at"], name="hookconsole_event_mode"),
-            models.Index(fields=["account", "-received_at"], name="hookconsole_event_account"),
-            models.Index(fields=["endpoint", "-received_at"], name="hookconsole_event_endpoint"),
+            models.Index(
+                fields=["livemode", "-received_at", "-id"], name="hookconsole_event_mode"
+            ),
+            models.Index(
+                fields=["validation", "-received_at", "-id"], name="hookconsole_event_valid"
+            ),
+            models.Index(
+                fields=["account", "-received_at", "-id"], name="hookconsole_event_account"
+            ),
+            models.Index(
+                fields=["endpoint", "-received_at", "-id"], name="hookconsole_event_endpoint"
+            ),
             models.Index(fields=["object_id"], name="hookconsole_event_object"),
             models.Index(fields=["customer_id"], name="hookconsole_event_customer"),
             models.Index(fields=["request_id"], name="hookconsole_event_request"),
@@ -205,9 +256,15 @@ class Delivery(models.Model):
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["-received_at", "-id"], name="hookconsole_delivery_recent"),
-            models.Index(fields=["reason", "-received_at"], name="hookconsole_delivery_reason"),
-            models.Index(fields=["validation", "-received_at"], name="hookconsole_delivery_valid"),
-            models.Index(fields=["endpoint", "-received_at"], name="hookconsole_delivery_endpt"),
+            models.Index(
+                fields=["reason", "-received_at", "-id"], name="hookconsole_delivery_reason"
+            ),
+            models.Index(
+                fields=["validation", "-received_at", "-id"], name="hookconsole_delivery_valid"
+            ),
+            models.Index(
+                fields=["endpoint", "-received_at", "-id"], name="hookconsole_delivery_endpt"
+            ),
             models.Index(fields=["event", "validation"], name="hookconsole_delivery_event"),
         ]
         permissions = [("export_delivery", _("Can export deliveries"))]
@@ -268,9 +325,13 @@ class Attempt(models.Model):
         ordering = ["-started_at", "-id"]
         indexes = [
             models.Index(fields=["-started_at", "-id"], name="hookconsole_attempt_recent"),
-            models.Index(fields=["event", "-started_at"], name="hookconsole_attempt_event"),
-            models.Index(fields=["outcome", "-started_at"], name="hookconsole_attempt_outcome"),
-            models.Index(fields=["trigger", "-started_at"], name="hookconsole_attempt_trigger"),
+            models.Index(fields=["event", "-started_at", "-id"], name="hookconsole_attempt_event"),
+            models.Index(
+                fields=["outcome", "-started_at", "-id"], name="hookconsole_attempt_outcome"
+            ),
+            models.Index(
+                fields=["trigger", "-started_at", "-id"], name="hookconsole_attempt_trigger"
+            ),
         ]
         permissions = [("export_attempt", _("Can export attempts"))]
 

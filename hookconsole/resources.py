@@ -42,6 +42,7 @@ class EventResource(EventResourceBase):
             "livemode",
             "account",
             "endpoint",
+            "validation",
             "api_version",
             "object_type",
             "object_id",

@@ -40,7 +40,7 @@ def _column(resource: ModelResource[Any], field: Field) -> Callable[[Any], Any]:
     method = field.get_dehydrate_method(resource.get_field_name(field))
     dehydrate = method if callable(method) else getattr(resource, method, None)
     if dehydrate is not None:
-        return dehydrate  # type: ignore[no-any-return]
+        return dehydrate
     path = (field.attribute or "").split("__")
     render = field.widget.render
 

@@ -20,15 +20,16 @@ TYPES = [
 ]
 
 COLUMNS = (
-    "stripe_id, type, api_version, livemode, account, endpoint, object_id, object_type,"
-    " customer_id, request_id, idempotency_key, payload, payload_hash, payload_differs,"
+    "stripe_id, type, api_version, livemode, account, endpoint, validation, object_id,"
+    " object_type, customer_id, request_id, idempotency_key, payload, payload_hash,"
+    " payload_differs,"
     " status, received_at, last_received_at, delivery_count, attempt_count, last_error"
 )
 
 POSTGRES = f"""
 INSERT INTO hookconsole_event ({COLUMNS})
 SELECT 'evt_bulk_' || n, t.type, '2026-04-22.dahlia', n %% 50 = 0,
-       CASE WHEN n %% 20 = 0 THEN 'acct_' || (n %% 7) ELSE '' END, 'default',
+       CASE WHEN n %% 20 = 0 THEN 'acct_' || (n %% 7) ELSE '' END, 'default', 'valid',
        'obj_' || n, 'invoice', 'cus_' || (n %% 5000), 'req_' || n, '',
        jsonb_build_object('id', 'evt_bulk_' || n, 'object', 'event', 'type', t.type,
          'data', jsonb_build_object('object', jsonb_build_object(
@@ -49,7 +50,7 @@ WITH RECURSIVE seq(n) AS (SELECT %s UNION ALL SELECT n + 1 FROM seq WHERE n < %s
 types(k, type) AS (SELECT key, value FROM json_each(%s))
 INSERT INTO hookconsole_event ({COLUMNS})
 SELECT 'evt_bulk_' || n, t.type, '2026-04-22.dahlia', n % 50 = 0,
-       CASE WHEN n % 20 = 0 THEN 'acct_' || (n % 7) ELSE '' END, 'default',
+       CASE WHEN n % 20 = 0 THEN 'acct_' || (n % 7) ELSE '' END, 'default', 'valid',
        'obj_' || n, 'invoice', 'cus_' || (n % 5000), 'req_' || n, '',
        json_object('id', 'evt_bulk_' || n, 'object', 'event', 'type', t.type,
          'data', json_object('object', json_object(

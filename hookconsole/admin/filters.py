@@ -6,12 +6,12 @@ from typing import Any, cast
 
 from django.contrib import admin
 from django.db import connections
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from hookconsole.conf import hookconsole_settings
-from hookconsole.models import Delivery, Event, EventQuerySet, ValidationOutcome
+from hookconsole.models import Event, EventQuerySet
 
 MAX_CHOICES = 200
 
@@ -92,23 +92,3 @@ class AccountFilter(admin.SimpleListFilter):
         if value == self.CONNECTED:
             return queryset.exclude(account="")
         return queryset.filter(account=value) if value else queryset
-
-
-class DeliveryValidationFilter(admin.SimpleListFilter):
-    """Events by how their deliveries were validated (rejected ones carry no event)."""
-
-    title = _("validation")
-    parameter_name = "validation"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [
-            (ValidationOutcome.VALID, _("signature or Stripe verified")),
-            (ValidationOutcome.UNVERIFIED, _("not validated")),
-        ]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value:
-            return queryset
-        deliveries = Delivery.objects.filter(event=OuterRef("pk"), validation=value)
-        return queryset.filter(Exists(deliveries))
