@@ -5,36 +5,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import admin
-from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from hookconsole.conf import hookconsole_settings
+from hookconsole.indexscan import distinct_values
 from hookconsole.models import Event, EventQuerySet
-
-MAX_CHOICES = 200
-
-
-def distinct_values(model: type[Model], column: str, using: str) -> list[str]:
-    """Distinct values of an indexed column, by a loose index scan.
-
-    Hand-written SQL because the ORM has no recursive CTE: one index probe per
-    distinct value (PostgreSQL and SQLite), where DISTINCT would read every row.
-    """
-    connection = connections[using]
-    table, col = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(column)
-    sql = (
-        f"WITH RECURSIVE walk(value, n) AS ("
-        f" SELECT MIN({col}), 1 FROM {table}"
-        f" UNION ALL"
-        f" SELECT (SELECT MIN({col}) FROM {table} WHERE {col} > walk.value), n + 1"
-        f" FROM walk WHERE walk.value IS NOT NULL AND n < %s"
-        f") SELECT value FROM walk WHERE value IS NOT NULL"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [MAX_CHOICES])
-        return [row[0] for row in cursor.fetchall()]
 
 
 class TypeFilter(admin.SimpleListFilter):

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
-from django.db.models import Max, Min, QuerySet
+from django.db.models import F, Max, Min, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-COUNT_CAP = 10_000
+COUNT_CAP = 2_000
 
 
 # Paginator is generic for type checkers only.
@@ -43,50 +43,65 @@ class CappedPaginator(PaginatorBase):
         return self.count > self.cap
 
 
-def _period_starts(first: datetime, last: datetime, kind: str) -> list[tuple[datetime, datetime]]:
-    """[(start, end)] of every year, month or day from ``first`` to ``last`` (local time)."""
+def _period(moment: datetime, kind: str) -> tuple[datetime, datetime]:
+    """The year, month or day holding ``moment``, in local time: [start, end)."""
     tz = timezone.get_current_timezone()
-    first, last = timezone.localtime(first, tz), timezone.localtime(last, tz)
-    start = first.replace(hour=0, minute=0, second=0, microsecond=0)
-    if kind in ("month", "year"):
+    local = timezone.localtime(moment, tz).replace(tzinfo=None)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if kind == "day":
+        end = datetime.fromordinal(start.toordinal() + 1)
+    elif kind == "month":
         start = start.replace(day=1)
-    if kind == "year":
-        start = start.replace(month=1)
-    periods = []
-    while start <= last:
-        if kind == "day":
-            end = datetime.fromordinal(start.toordinal() + 1)
-        elif kind == "month":
-            end = datetime(start.year + start.month // 12, start.month % 12 + 1, 1)
-        else:
-            end = datetime(start.year + 1, 1, 1)
-        end = timezone.make_aware(end, tz)
-        periods.append((start, end))
-        start = end
-    return periods
+        end = datetime(start.year + start.month // 12, start.month % 12 + 1, 1)
+    else:
+        start = start.replace(month=1, day=1)
+        end = datetime(start.year + 1, 1, 1)
+    return timezone.make_aware(start, tz), timezone.make_aware(end, tz)
 
 
 class DateProbeQuerySet(QuerySet[Any]):
-    """``datetimes()`` by one index probe per candidate period.
+    """The date hierarchy's queries, answered by index seeks.
 
-    The admin's date hierarchy asks for the distinct years, months or days of the
-    filtered rows; SQL's DISTINCT over a truncated date reads every row. At most
-    31 cheap EXISTS queries read only the index.
+    The admin's date hierarchy asks for MIN and MAX of the date together (SQLite
+    then reads every row) and for the distinct years, months or days (SQL's
+    DISTINCT over a truncated date reads every row). Here the bounds are two
+    ordered LIMIT 1 queries, and the periods are found by one index seek each.
     """
+
+    def _edge(self, field_name: str, last: bool) -> Any:
+        ordered = self.order_by(f"-{field_name}" if last else field_name)
+        return ordered.values_list(field_name, flat=True).first()
+
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        first, last = kwargs.get("first"), kwargs.get("last")
+        if (
+            not args
+            and set(kwargs) == {"first", "last"}
+            and isinstance(first, Min)
+            and isinstance(last, Max)
+            and first.source_expressions == last.source_expressions
+            and isinstance(first.source_expressions[0], F)
+        ):
+            name = first.source_expressions[0].name
+            return {"first": self._edge(name, last=False), "last": self._edge(name, last=True)}
+        return super().aggregate(*args, **kwargs)
 
     def datetimes(  # type: ignore[override]
         self, field_name: str, kind: Any, order: Any = "ASC", tzinfo: Any = None
     ) -> list[datetime]:
         if kind not in ("year", "month", "day") or tzinfo is not None:
             return list(super().datetimes(field_name, kind, order=order, tzinfo=tzinfo))
-        bounds = self.aggregate(first=Min(field_name), last=Max(field_name))
-        if bounds["first"] is None:
-            return []
-        found = [
-            start
-            for start, end in _period_starts(bounds["first"], bounds["last"], kind)
-            if self.filter(**{f"{field_name}__gte": start, f"{field_name}__lt": end}).exists()
-        ]
+        everything = self.model._default_manager.db_manager(self.db)
+        found: list[datetime] = []
+        moment = self._edge(field_name, last=False)
+        # A loose index scan: from each period, seek the first row of the next one.
+        while moment is not None:
+            start, end = _period(moment, kind)
+            found.append(start)
+            # The seek's bound first: SQLite seeks with the first range it reads,
+            # and the drilled-down period is already among self's conditions.
+            later = everything.filter(**{f"{field_name}__gte": end}) & self
+            moment = later.order_by(field_name).values_list(field_name, flat=True).first()
         return found if order == "ASC" else found[::-1]
 
 
