@@ -109,6 +109,11 @@ HOOKCONSOLE_WEBHOOK_SECRET = [
     s for s in os.environ.get("STRIPE_WEBHOOK_SECRET", "").split(",") if s.strip()
 ] or (["whsec_local_demo_secret"] if (DEBUG or DEMO) else [])
 
+# Exports need their own permission (export_event, export_delivery, export_attempt).
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+# Not IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT: it strips a leading "=" from every
+# format, JSON included. hookconsole's CSV and XLSX formats escape formulas always.
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
