@@ -53,6 +53,8 @@ class Trigger(models.TextChoices):
     REDELIVERY = "redelivery", _("redelivery")
     REPROCESS = "reprocess", _("reprocess")
     TASK = "task", _("task")
+    # Handlers run and rolled back: nothing committed, the event's status unchanged.
+    DRY_RUN = "dry_run", _("dry run")
 
 
 class AttemptOutcome(models.TextChoices):
@@ -278,6 +280,13 @@ class Delivery(models.Model):
 
 
 class AttemptQuerySet(models.QuerySet["Attempt"]):
+    def real(self) -> AttemptQuerySet:
+        """Attempts that could commit: every trigger but dry runs."""
+        return self.exclude(trigger=Trigger.DRY_RUN)
+
+    def dry_runs(self) -> AttemptQuerySet:
+        return self.filter(trigger=Trigger.DRY_RUN)
+
     def running(self) -> AttemptQuerySet:
         return self.filter(outcome=AttemptOutcome.RUNNING)
 

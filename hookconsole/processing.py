@@ -24,7 +24,7 @@ from django.utils import timezone
 from hookconsole import signals
 from hookconsole.conf import hookconsole_settings
 from hookconsole.models import Attempt, AttemptOutcome, Delivery, Event, EventStatus, Trigger
-from hookconsole.webhooks import registry
+from hookconsole.webhooks import Handler, registry
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -96,6 +96,12 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0][:255] if text else type(exc).__name__
 
 
+def describe_failure(attempt: Attempt, exc: BaseException) -> None:
+    attempt.exception_type = f"{type(exc).__module__}.{type(exc).__qualname__}"
+    attempt.exception_message = str(exc)
+    attempt.traceback = "".join(traceback.format_exception(exc))
+
+
 def _finish(
     attempt: Attempt,
     outcome: AttemptOutcome,
@@ -108,9 +114,7 @@ def _finish(
     attempt.duration_ms = round((time.perf_counter() - started) * 1000, 3)
     attempt.handler_results = results
     if exc is not None:
-        attempt.exception_type = f"{type(exc).__module__}.{type(exc).__qualname__}"
-        attempt.exception_message = str(exc)
-        attempt.traceback = "".join(traceback.format_exception(exc))
+        describe_failure(attempt, exc)
     attempt.save()
     status = {
         AttemptOutcome.SUCCEEDED: EventStatus.SUCCEEDED,
@@ -131,6 +135,34 @@ def _send_robust(signal: Any, **kwargs: Any) -> None:
             logger.error("hookconsole signal receiver %r failed", receiver, exc_info=result)
 
 
+def call_handlers(handlers: list[Handler], event: Event, results: list[dict[str, Any]]) -> None:
+    """Call each handler in order, recording its result; re-raise the first failure."""
+    for handler in handlers:
+        began = time.perf_counter()
+        result: dict[str, Any] = {"name": handler.name, "pattern": handler.pattern}
+        results.append(result)
+        try:
+            handler(event)
+        except Exception as exc:
+            result.update(outcome="failed", error=_first_line(exc))
+            raise
+        finally:
+            result["duration_ms"] = round((time.perf_counter() - began) * 1000, 3)
+        result["outcome"] = "succeeded"
+    if transaction.get_rollback():
+        raise TransactionBroken(
+            "A handler caught a database error without a savepoint; "
+            "wrap the failing query in transaction.atomic()."
+        )
+
+
+def mark_not_run(handlers: list[Handler], results: list[dict[str, Any]]) -> None:
+    results += [
+        {"name": h.name, "pattern": h.pattern, "outcome": "not_run"}
+        for h in handlers[len(results) :]
+    ]
+
+
 def run(attempt: Attempt) -> Attempt:
     """Run the handlers of a claimed attempt and record how it went."""
     event = attempt.event
@@ -140,30 +172,11 @@ def run(attempt: Attempt) -> Attempt:
     try:
         with transaction.atomic():
             signals.webhook_pre_process.send(sender=Event, instance=event, attempt=attempt)
-            for handler in handlers:
-                began = time.perf_counter()
-                result: dict[str, Any] = {"name": handler.name, "pattern": handler.pattern}
-                results.append(result)
-                try:
-                    handler(event)
-                except Exception as exc:
-                    result.update(outcome="failed", error=_first_line(exc))
-                    raise
-                finally:
-                    result["duration_ms"] = round((time.perf_counter() - began) * 1000, 3)
-                result["outcome"] = "succeeded"
-            if transaction.get_rollback():
-                raise TransactionBroken(
-                    "A handler caught a database error without a savepoint; "
-                    "wrap the failing query in transaction.atomic()."
-                )
+            call_handlers(handlers, event, results)
             outcome = AttemptOutcome.SUCCEEDED if handlers else AttemptOutcome.SKIPPED
             _finish(attempt, outcome, results, started)
     except Exception as exc:
-        results += [
-            {"name": h.name, "pattern": h.pattern, "outcome": "not_run"}
-            for h in handlers[len(results) :]
-        ]
+        mark_not_run(handlers, results)
         with transaction.atomic():
             _finish(attempt, AttemptOutcome.FAILED, results, started, exc)
         logger.warning(
