@@ -3,7 +3,7 @@
 path("", include("hookconsole.urls"))  # POST /webhooks/stripe/ and /webhooks/stripe/<name>/
 """
 
-from django.urls import path
+from django.urls import include, path
 
 from hookconsole import views
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("webhooks/stripe/", views.stripe_webhook, name="webhook"),
     # <str:name>, not <slug:name>: an unknown name still reaches the view and is recorded.
     path("webhooks/stripe/<str:name>/", views.stripe_webhook, name="webhook"),
+    path("console/", include("hookconsole.console.urls")),
 ]

@@ -1,0 +1,1 @@
+"""The HTMX dashboard: a live, filterable view of events, with reprocess and dry run."""
