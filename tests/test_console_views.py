@@ -199,3 +199,24 @@ def test_csrf_is_enforced_on_actions() -> None:
         f"{CONSOLE}events/{event.pk}/reprocess/", headers={**HX, "X-CSRFToken": token.group(1)}
     )
     assert answer.status_code == 200
+
+
+def test_figures_count_the_window_and_draw_a_chart(reprocessor: Client) -> None:
+    populate(count=3, type="hookconsole_test.write")
+    populate(count=1, type="hookconsole_test.fragile")
+    post_signed(reprocessor, make_event(), secret="whsec_wrong")
+    fragment = reprocessor.get(CONSOLE + "figures/?window=1h", headers=HX).content.decode()
+    strip = dict(re.findall(r"<dt>([^<]+)</dt><dd[^>]*>([^<]+)</dd>", fragment))
+    assert (strip["received"], strip["succeeded"], strip["failed"]) == ("4", "3", "1")
+    assert strip["rejected deliveries"] == "bad_signature 1"
+    assert strip["window"] == "1h"
+    assert "ms" in strip["median"] and "ms" in strip["p95"]
+    assert fragment.count('class="hc-bar hc-bar-succeeded"') == 1
+    assert fragment.count('class="hc-bar hc-bar-failed"') == 1
+    assert "<polyline" in fragment
+    narrowed = reprocessor.get(
+        CONSOLE + "figures/?type=hookconsole_test.write", headers=HX
+    ).content.decode()
+    assert dict(re.findall(r"<dt>([^<]+)</dt><dd[^>]*>([^<]+)</dd>", narrowed))["received"] == "3"
+    page = reprocessor.get(CONSOLE + "figures/").content.decode()  # JavaScript off
+    assert "<html" in page and "hc-chart-svg" in page and " style=" not in page

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hookconsole.admin.display import json_tree
 from hookconsole.console.access import console_view, htmx
+from hookconsole.console.stats import figures
 from hookconsole.dryrun import dry_run
-from hookconsole.filters import EventFilter
+from hookconsole.filters import WINDOWS, EventFilter
 from hookconsole.models import Attempt, Event
 from hookconsole.processing import EventBusy, reprocess
 from hookconsole.webhooks import registry
@@ -85,6 +86,19 @@ def index(request: HttpRequest) -> HttpResponse:
     if htmx(request).target == "hc-list":
         return render(request, f"{TEMPLATE}#list", context)
     return render(request, TEMPLATE, context)
+
+
+@require_GET
+@console_view()
+def figures_view(request: HttpRequest) -> HttpResponse:
+    """The figures strip and chart, for the filters' window (24 h unless chosen)."""
+    filterset = _filter(request)
+    chosen = request.GET.get("window", "")
+    window = chosen if chosen in WINDOWS else "24h"
+    context = {"figures": figures(filterset.qs, window), "query": urlencode(filterset.active())}
+    if htmx(request):
+        return render(request, f"{TEMPLATE}#figures", context)
+    return render(request, "hookconsole/console/figures.html", context)
 
 
 @require_GET
