@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +21,10 @@ from hookconsole.sending import post, send_event, signature_header
 from hookconsole.site.demo import demo_events
 
 USERNAME = PASSWORD = "demo"
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops the demo like Ctrl-C: the server goes too
 
 
 def _listening(port: int) -> bool:
@@ -40,6 +45,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, port: int, no_serve: bool, **options: Any) -> None:
         if _listening(port):
             raise CommandError(f"Port {port} is busy; stop what runs there or pass --port.")
+        signal.signal(signal.SIGTERM, _interrupt)
         call_command("migrate", verbosity=0)
         self._demo_user()
         manage = Path(settings.BASE_DIR) / "manage.py"
@@ -53,7 +59,8 @@ class Command(BaseCommand):
             self._send_batch(f"http://127.0.0.1:{port}/webhooks/stripe/")
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"\nhookconsole is running at http://127.0.0.1:{port}/admin/hookconsole/event/"
+                    f"\nhookconsole is running: http://127.0.0.1:{port}/console/ (dashboard)"
+                    f" and http://127.0.0.1:{port}/admin/hookconsole/event/ (admin)"
                     f"\nLog in as {USERNAME} / {PASSWORD}. Ctrl-C stops it.\n"
                 )
             )
