@@ -155,6 +155,29 @@ def test_export_downloads_the_filtered_rows(page: Any, live_server: Any) -> None
     assert json.loads(rows[0]["payload"])["type"] == "invoice.paid"
 
 
+def test_bulk_reprocess_with_its_progress_bar(
+    page: Any, live_server: Any, monkeypatch: Any
+) -> None:
+    from hookconsole import bulk
+
+    monkeypatch.setattr(bulk, "STEP_SECONDS", 0)  # one event per step: the bar moves
+    for _ in range(3):
+        deliver(live_server, "hookconsole_test.fragile")
+    deliver(live_server, "hookconsole_test.write")
+    testapp_handlers.SWITCHES["fail"] = False
+    page.goto(f"{live_server.url}/console/?type=hookconsole_test.*")
+    page.click("a.hc-bulk-open")
+    start = page.locator("button.hc-bulk-start")
+    assert start.inner_text().strip() == "Reprocess 3 events"  # failed only
+    start.click()
+    status = page.locator(".hc-bulk-status")
+    status.filter(has_text="finished").wait_for()
+    assert "3 of 3: 3 succeeded, 0 failed, 0 busy." in status.inner_text()
+    progress = page.locator("progress.hc-progress")
+    assert progress.get_attribute("value") == progress.get_attribute("max") == "3"
+    screenshot(page, "dashboard-bulk")
+
+
 def _pk(event: dict[str, Any]) -> int:
     from hookconsole.models import Event
 

@@ -1,0 +1,104 @@
+"""Bulk reprocess: every event a filter selects, in chunks, each event in its own attempt.
+
+The run remembers how far it got (``cursor``) after each event, so a crash or a
+closed browser loses nothing: the next step continues from there. Whoever drives
+it (the dashboard's progress bar now, a task queue later) calls ``step`` until
+the run is finished or cancelled.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
+
+from django.db.models import F, Max, QuerySet
+from django.utils import timezone
+
+from hookconsole.filters import EventFilter
+from hookconsole.models import AttemptOutcome, BulkRun, Event
+from hookconsole.processing import EventBusy, reprocess
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+# How long one step may work before it answers, and how long its hold lasts.
+STEP_SECONDS = 1.0
+HOLD = timedelta(seconds=60)
+
+
+def selection(
+    filters: dict[str, Any], *, widen: bool = False
+) -> tuple[QuerySet[Event], dict[str, Any]]:
+    """The events ``filters`` select; failed ones only unless widened or a status is chosen."""
+    chosen = {k: v for k, v in filters.items() if k not in {"before", "after", "widen"} and v}
+    if not widen and not chosen.get("status"):
+        chosen["status"] = "failed"
+    filterset = EventFilter(chosen, queryset=Event.objects.all())
+    return filterset.qs, filterset.active()
+
+
+def start(filters: dict[str, Any], *, widen: bool, user: AbstractBaseUser | None) -> BulkRun:
+    events, active = selection(filters, widen=widen)
+    upper = events.aggregate(upper=Max("pk"))["upper"] or 0
+    return BulkRun.objects.create(
+        filters=active,
+        upper_pk=upper,
+        total=events.filter(pk__lte=upper).count(),
+        # Any user model: the foreign key follows AUTH_USER_MODEL.
+        requested_by=cast(Any, user) if user is not None and user.is_authenticated else None,
+    )
+
+
+def _hold(run: BulkRun) -> bool:
+    now = timezone.now()
+    held = (
+        BulkRun.objects.filter(pk=run.pk, state=BulkRun.State.RUNNING)
+        .exclude(stepping_until__gt=now)
+        .update(stepping_until=now + HOLD)
+    )
+    return held == 1
+
+
+def step(run: BulkRun, user: AbstractBaseUser | None = None) -> BulkRun:
+    """Reprocess the next events for about STEP_SECONDS; finish the run when none is left."""
+    if not _hold(run):  # finished, cancelled, or another step is at work
+        run.refresh_from_db()
+        return run
+    events, _ = selection(run.filters, widen=True)
+    deadline = time.monotonic() + STEP_SECONDS
+    try:
+        first = True
+        while first or time.monotonic() < deadline:  # at least one event per step
+            first = False
+            run.refresh_from_db(fields=["cursor", "state"])
+            if run.state != BulkRun.State.RUNNING:
+                break
+            event = events.filter(pk__gt=run.cursor, pk__lte=run.upper_pk).order_by("pk").first()
+            if event is None:
+                BulkRun.objects.filter(pk=run.pk, state=BulkRun.State.RUNNING).update(
+                    state=BulkRun.State.FINISHED, finished_at=timezone.now()
+                )
+                break
+            counter = "busy"
+            try:
+                attempt = reprocess(event, user=user)
+                failed = attempt.outcome == AttemptOutcome.FAILED
+                counter = "failed" if failed else "succeeded"
+            except EventBusy:
+                pass
+            BulkRun.objects.filter(pk=run.pk).update(
+                cursor=event.pk, done=F("done") + 1, **{counter: F(counter) + 1}
+            )
+    finally:
+        BulkRun.objects.filter(pk=run.pk).update(stepping_until=None)
+    run.refresh_from_db()
+    return run
+
+
+def cancel(run: BulkRun) -> BulkRun:
+    BulkRun.objects.filter(pk=run.pk, state=BulkRun.State.RUNNING).update(
+        state=BulkRun.State.CANCELLED, finished_at=timezone.now()
+    )
+    run.refresh_from_db()
+    return run
