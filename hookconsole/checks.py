@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
@@ -19,6 +20,8 @@ from hookconsole.conf import (
     VERIFY_SIGNATURE,
     hookconsole_settings,
 )
+
+CSP_MIDDLEWARE = "django.middleware.csp.ContentSecurityPolicyMiddleware"
 
 
 def _check_endpoints(raw: object) -> list[checks.CheckMessage]:
@@ -116,16 +119,36 @@ def _check_sqlite() -> list[checks.CheckMessage]:
     ]
 
 
-def check_settings(**kwargs: Any) -> list[checks.CheckMessage]:
-    if not apps.is_installed("import_export"):
-        return [
-            checks.Error(
-                "hookconsole's admin pages need django-import-export's templates.",
-                hint='Add "import_export" to INSTALLED_APPS.',
-                id="hookconsole.E008",
+def _check_installation() -> list[checks.CheckMessage]:
+    messages: list[checks.CheckMessage] = []
+    for app, needed_by, check_id in [
+        ("import_export", "the admin's exports", "hookconsole.E008"),
+        ("django_htmx", "the dashboard's htmx script", "hookconsole.E009"),
+    ]:
+        if not apps.is_installed(app):
+            messages.append(
+                checks.Error(
+                    f"{needed_by.capitalize()} need {app}.",
+                    hint=f'Add "{app}" to INSTALLED_APPS.',
+                    id=check_id,
+                )
             )
-        ]
-    errors = _check_endpoints(hookconsole_settings.raw_endpoints)
+    if CSP_MIDDLEWARE not in django_settings.MIDDLEWARE:
+        messages.append(
+            checks.Warning(
+                "The dashboard's pages go out without their Content-Security-Policy.",
+                hint=f'Add "{CSP_MIDDLEWARE}" to MIDDLEWARE.',
+                id="hookconsole.W003",
+            )
+        )
+    return messages
+
+
+def check_settings(**kwargs: Any) -> list[checks.CheckMessage]:
+    installation = _check_installation()
+    if any(m.is_serious() for m in installation):
+        return installation
+    errors = installation + _check_endpoints(hookconsole_settings.raw_endpoints)
     if errors:
         return errors
     for name in hookconsole_settings.endpoint_names():

@@ -65,12 +65,17 @@ FROM seq JOIN types AS t ON t.k = n % {len(TYPES)}
 """
 
 
-def insert_events(count: int, start: int = 1) -> None:
+def insert_events(count: int, start: int = 1, since: str = "2026-01-01 00:00:00") -> None:
+    """Insert ``count`` events numbered from ``start``, one a second from ``since`` (UTC)."""
     import json
 
     end = start + count - 1
+    pg, lite = POSTGRES, SQLITE
+    if since != "2026-01-01 00:00:00":
+        pg = pg.replace("2026-01-01 00:00:00+00", since + "+00")
+        lite = lite.replace("'2026-01-01'", f"'{since}'")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(POSTGRES, [start, end, TYPES])
+            cursor.execute(pg, [start, end, TYPES])
         else:
-            cursor.execute(SQLITE, [start, end, json.dumps(TYPES)])
+            cursor.execute(lite, [start, end, json.dumps(TYPES)])

@@ -165,3 +165,11 @@ def test_no_add_and_no_change_even_for_superusers(admin_client: Client) -> None:
     event.refresh_from_db()
     assert event.type == "hookconsole_test.write"
     assert b"/import/" not in admin_client.get("/admin/hookconsole/event/").content
+
+
+def test_the_admin_leads_to_the_dashboard() -> None:
+    populate(count=1)
+    viewer = client_for("viewer")
+    assert b'href="/console/"' in viewer.get("/admin/hookconsole/").content
+    assert b'href="/console/"' in viewer.get("/admin/hookconsole/event/").content
+    assert b'href="/console/"' in viewer.get("/admin/").content  # "View site", in the header

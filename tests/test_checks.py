@@ -79,3 +79,19 @@ def test_sqlite_without_immediate_transactions_warns(settings: Any) -> None:
         assert ids() == ["hookconsole.W002"]
     finally:
         options["transaction_mode"] = saved
+
+
+@pytest.mark.parametrize(
+    ("app", "check_id"),
+    [("import_export", "hookconsole.E008"), ("django_htmx", "hookconsole.E009")],
+)
+def test_required_apps(settings: Any, app: str, check_id: str) -> None:
+    settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != app]
+    assert ids() == [check_id]
+
+
+def test_missing_csp_middleware_warns(settings: Any) -> None:
+    settings.MIDDLEWARE = [
+        m for m in settings.MIDDLEWARE if not m.endswith("csp.ContentSecurityPolicyMiddleware")
+    ]
+    assert ids() == ["hookconsole.W003"]

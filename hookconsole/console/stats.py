@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncHour, TruncMinute
+from django.db.models import CharField, Count, Func, QuerySet
+from django.db.models.functions import Cast, TruncHour, TruncMinute
 from django.utils import timezone
 
 from hookconsole.filters import WINDOWS
@@ -37,10 +37,53 @@ class Bucket:
         return self.failed / self.total if self.total else None
 
 
+class UTCPrefix(Func):
+    """A timestamp's UTC hour or minute, computed by the database itself.
+
+    Django's TruncHour calls a Python function per row on SQLite; at 100,000 rows
+    in a window that is most of the page's time. ``length`` 13 is the hour, 16 the
+    minute.
+    """
+
+    output_field = CharField()
+
+    def __init__(self, expression: Any, length: int) -> None:
+        super().__init__(expression)
+        self.length = length
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite keeps datetimes as UTC text: "YYYY-MM-DD HH:MM:SS".
+        return self.as_sql(
+            compiler, connection, template=f"substr(%(expressions)s, 1, {self.length})"
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # A naive UTC timestamp; _utc() reads it as such.
+        unit = "hour" if self.length == 13 else "minute"
+        template = f"date_trunc('{unit}', %(expressions)s AT TIME ZONE 'UTC')"
+        return self.as_sql(compiler, connection, template=template)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        if "template" not in extra:  # other databases: the portable, slower way
+            trunc = TruncHour if self.length == 13 else TruncMinute
+            inner = trunc(self.source_expressions[0], tzinfo=UTC)
+            return compiler.compile(Cast(inner, CharField()))
+        return super().as_sql(compiler, connection, **extra)
+
+
+def _utc(value: Any) -> datetime:
+    """A UTCPrefix value ('YYYY-MM-DD HH[:MM]' text, or a naive UTC datetime) as aware."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC)
+    text = str(value)
+    if len(text) >= 16:
+        return datetime.strptime(text[:16], "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+    return datetime.strptime(text[:13], "%Y-%m-%d %H").replace(tzinfo=UTC)
+
+
 def _buckets(events: QuerySet[Event], since: datetime, window: str) -> list[Bucket]:
     step = timedelta(minutes=5) if window == "1h" else timedelta(hours=1)
-    trunc = TruncMinute if window == "1h" else TruncHour
-    first = timezone.localtime(since).replace(second=0, microsecond=0)
+    first = since.astimezone(UTC).replace(second=0, microsecond=0)
     if window == "1h":
         first = first.replace(minute=first.minute - first.minute % 5)
     else:
@@ -48,13 +91,13 @@ def _buckets(events: QuerySet[Event], since: datetime, window: str) -> list[Buck
     count = int(WINDOWS[window] / step) + 1
     buckets = [Bucket(first + step * n) for n in range(count)]
     rows = (
-        events.annotate(at=trunc("received_at"))
+        events.annotate(at=UTCPrefix("received_at", 16 if window == "1h" else 13))
         .values_list("at", "status")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for at, status, n in rows:
-        index = int((at - first) / step)
+    for text, status, n in rows:
+        index = int((_utc(text) - first) / step)
         if 0 <= index < count:
             buckets[index].counts[status] = buckets[index].counts.get(status, 0) + n
     return buckets
@@ -119,7 +162,11 @@ def figures(events: QuerySet[Event], window: str) -> dict[str, Any]:
     """Figures for the filtered events received in the window ("1h", "24h" or "7d")."""
     since = timezone.now() - WINDOWS[window]
     recent = events.filter(received_at__gte=since)
-    by_status = dict(recent.values_list("status").annotate(n=Count("id")).order_by())
+    buckets = _buckets(recent, since, window)
+    by_status: dict[str, int] = {}  # from the buckets: the window needs reading once
+    for bucket in buckets:
+        for status, n in bucket.counts.items():
+            by_status[status] = by_status.get(status, 0) + n
     rejected = (
         Delivery.objects.rejected()
         .filter(received_at__gte=since)
@@ -128,7 +175,6 @@ def figures(events: QuerySet[Event], window: str) -> dict[str, Any]:
         .order_by("-n")
     )
     median, p95 = _percentiles(since)
-    buckets = _buckets(recent, since, window)
     return {
         "window": window,
         "received": sum(by_status.values()),

@@ -56,7 +56,8 @@ def _older_than(queryset: QuerySet[Event], cursor: str) -> QuerySet[Event]:
     when = parse_datetime(moment)
     if when is None or not pk.isdigit():
         return queryset
-    return queryset.filter(Q(received_at__lt=when) | Q(received_at=when, pk__lt=int(pk)))
+    # The first condition bounds the index range; the OR only sorts out the ties.
+    return queryset.filter(Q(received_at__lte=when), Q(received_at__lt=when) | Q(pk__lt=int(pk)))
 
 
 def _rows_context(request: HttpRequest) -> dict[str, Any]:
@@ -108,7 +109,9 @@ def new_rows(request: HttpRequest) -> HttpResponse:
     filterset = _filter(request)
     after = request.GET.get("after", "")
     newest = int(after) if after.isdigit() else 0
-    events = list(filterset.qs.filter(pk__gt=newest).order_by("-received_at", "-id")[:PAGE_SIZE])
+    # New rows are the ones inserted since: a primary-key range, then shown newest first.
+    events = list(filterset.qs.filter(pk__gt=newest).order_by("-pk")[:PAGE_SIZE])
+    events.sort(key=lambda e: (e.received_at, e.pk), reverse=True)
     context = {
         "events": events,
         "newest": max((e.pk for e in events), default=newest),

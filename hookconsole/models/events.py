@@ -132,6 +132,10 @@ class Event(models.Model):
                 fields=["status", "-received_at", "-id"], name="hookconsole_event_status"
             ),
             models.Index(fields=["type", "-received_at", "-id"], name="hookconsole_event_type"),
+            # "Failed invoice.* events", the dashboard's usual question.
+            models.Index(
+                fields=["status", "type", "-received_at", "-id"], name="hookconsole_event_stype"
+            ),
             # Type prefixes ("invoice.") on PostgreSQL, whatever the collation;
             # other databases ignore opclasses and SQLite filters by range instead.
             models.Index(

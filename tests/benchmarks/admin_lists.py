@@ -30,7 +30,7 @@ PAGES = [
 ]
 
 
-def main(rows: int) -> None:
+def main(rows: int, pages: list[str] = PAGES, headers: dict[str, str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     os.environ.setdefault("SQLITE_PATH", f"/tmp/hookconsole-bench-{rows}.sqlite3")
     import django
@@ -60,18 +60,18 @@ def main(rows: int) -> None:
     client = Client()
     client.force_login(user)
     print(f"{connection.vendor}, {Event.objects.count():,} events; median of 7, server time")
-    for page in PAGES:
-        client.get(page)
+    for page in pages:
+        client.get(page, headers=headers)
         timings = []
         for _ in range(7):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                response = client.get(page)
+                response = client.get(page, headers=headers)
                 timings.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, (page, response.status_code)
         print(
             f"{statistics.median(timings):7.1f} ms  {len(queries.captured_queries):2d} queries  "
-            f"{page.removeprefix('/admin/hookconsole/event/') or '(all)'}"
+            f"{page}"
         )
 
 
