@@ -178,6 +178,29 @@ def test_bulk_reprocess_with_its_progress_bar(
     screenshot(page, "dashboard-bulk")
 
 
+def test_without_javascript(browser: Any, live_server: Any) -> None:
+    User.objects.create_superuser("plain", password="plain-password")
+    failed = deliver(live_server, "hookconsole_test.fragile")
+    deliver(live_server, "hookconsole_test.write")
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    tab.goto(f"{live_server.url}/admin/login/?next=/console/")
+    tab.fill("#id_username", "plain")
+    tab.fill("#id_password", "plain-password")
+    tab.click("input[type=submit]")
+    tab.select_option("select[name=status]", "failed")
+    tab.click("button:has-text('Filter')")  # a plain GET form
+    assert "status=failed" in tab.url
+    assert tab.locator("tbody.hc-event").count() == 1
+    tab.click(f"tbody.hc-event:has-text('{failed['id']}') a.hc-open")  # its own page
+    assert "fragile handler broke" in tab.locator("pre.hc-traceback").inner_text()
+    testapp_handlers.SWITCHES["fail"] = False
+    tab.click(".hc-detail button.hc-reprocess")  # a plain POST form, then a redirect
+    assert "Reprocessed: succeeded." in tab.locator(".messagelist").inner_text()
+    context.close()
+
+
 def _pk(event: dict[str, Any]) -> int:
     from hookconsole.models import Event
 
