@@ -8,7 +8,8 @@ from typing import Any
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from django_htmx.middleware import HtmxDetails
@@ -26,7 +27,7 @@ POLICY: dict[str, list[str]] = {
     "object-src": [CSP.NONE],
 }
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def htmx(request: HttpRequest) -> HtmxDetails:
@@ -40,7 +41,7 @@ def console_view(*permissions: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             needed = ("hookconsole.view_event", *permissions)
             if not request.user.has_perms(needed):
                 raise PermissionDenied

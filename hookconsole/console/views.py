@@ -23,6 +23,13 @@ from hookconsole.processing import EventBusy, reprocess
 from hookconsole.webhooks import registry
 
 PAGE_SIZE = 50
+EXPORT_LINKS = [
+    ("csv", "stream CSV"),
+    ("jsonl", "stream JSON Lines"),
+    ("csv-file", "CSV file"),
+    ("json", "JSON"),
+    ("xlsx", "XLSX"),
+]
 TEMPLATE = "hookconsole/console/index.html"
 # What a list row shows; the payload stays in the database until a row is opened.
 ROW_FIELDS = (
@@ -77,6 +84,7 @@ def _rows_context(request: HttpRequest) -> dict[str, Any]:
         "paged": bool(before),
         "can_reprocess": request.user.has_perm("hookconsole.reprocess_event"),
         "can_export": request.user.has_perm("hookconsole.export_event"),
+        "export_formats": EXPORT_LINKS,
     }
 
 
