@@ -56,3 +56,13 @@ def export_form(model: str, fmt: int) -> dict[str, Any]:
     for field in resource().get_export_order():
         data[f"{prefix}_{field}"] = "on"
     return data
+
+
+def count_queries(client: Client, page: str) -> int:
+    """How many queries one GET of ``page`` runs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(page).status_code == 200
+    return len(context.captured_queries)

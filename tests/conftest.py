@@ -78,6 +78,17 @@ def post_signed(
     )
 
 
+@pytest.fixture(autouse=True)
+def fragile_handler_breaks() -> Iterator[None]:
+    """The test app's fragile handler fails until a test "deploys the fix"."""
+    from .testapp import webhooks as testapp_handlers
+
+    testapp_handlers.SWITCHES["fail"] = True
+    testapp_handlers.COMMITTED.clear()
+    yield
+    testapp_handlers.SWITCHES["fail"] = True
+
+
 @pytest.fixture
 def handlers() -> Iterator[Registry]:
     """The registry, restored to its start-up handlers after the test."""

@@ -74,13 +74,6 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context.close()
 
 
-@pytest.fixture(autouse=True)
-def fragile_breaks() -> Iterator[None]:
-    testapp_handlers.SWITCHES["fail"] = True
-    yield
-    testapp_handlers.SWITCHES["fail"] = True
-
-
 def deliver(live_server: Any, event_type: str, **fields: Any) -> dict[str, Any]:
     event = make_event(event_type, **fields)
     send_event(f"{live_server.url}/webhooks/stripe/", event, SECRET)

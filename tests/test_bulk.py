@@ -19,13 +19,6 @@ pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
 
 
-@pytest.fixture(autouse=True)
-def fragile_breaks() -> Any:
-    testapp_handlers.SWITCHES["fail"] = True
-    yield
-    testapp_handlers.SWITCHES["fail"] = True
-
-
 def test_failed_only_unless_widened() -> None:
     populate(count=3, type="hookconsole_test.fragile")
     populate(count=2, type="hookconsole_test.write")

@@ -18,14 +18,6 @@ from .testapp.models import HandlerWrite
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def fragile_breaks() -> Any:
-    testapp_handlers.SWITCHES["fail"] = True
-    testapp_handlers.COMMITTED.clear()
-    yield
-    testapp_handlers.SWITCHES["fail"] = True
-
-
 def stored(client: Client, event_type: str) -> Event:
     event = make_event(event_type)
     post_signed(client, event)

@@ -21,14 +21,6 @@ from .testapp.models import HandlerWrite
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def fragile_handler_breaks() -> Any:
-    testapp_handlers.SWITCHES["fail"] = True
-    testapp_handlers.COMMITTED.clear()
-    yield
-    testapp_handlers.SWITCHES["fail"] = True
-
-
 def test_success_commits_writes_and_runs_on_commit(client: Client) -> None:
     event = make_event("hookconsole_test.write")
     response = post_signed(client, event)
