@@ -136,6 +136,17 @@ class Settings:
         return value
 
     @property
+    def retention(self) -> dict[str, str]:
+        """prune's defaults: how long succeeded and failed events and rejections stay whole."""
+        value: dict[str, str] = {
+            "succeeded": "30d",
+            "failed": "90d",
+            "rejected": "7d",
+            **self._get("RETENTION", {}),
+        }
+        return value
+
+    @property
     def redacted_headers(self) -> frozenset[str]:
         extra = self._get("REDACTED_HEADERS", ())
         return REDACTED_HEADERS | {h.lower() for h in extra}
