@@ -7,6 +7,7 @@ later is still known (and a succeeded one still runs nothing).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,6 +16,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hookconsole.models import Attempt, Delivery, Event, EventStatus
+
+DURATION = re.compile(r"^(\d+)([smhdw])$")
+UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def duration(text: str) -> timedelta:
+    """'90s', '15m', '12h', '30d' or '2w' as a timedelta; ValueError otherwise."""
+    match = DURATION.match(text.strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a duration like 30d, 12h or 15m")
+    return timedelta(**{UNITS[match.group(2)]: int(match.group(1))})
+
 
 # An emptied payload: a marker, not a Stripe field.
 PRUNED = {"pruned": True}

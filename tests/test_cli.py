@@ -204,3 +204,19 @@ def test_every_subcommand_has_help() -> None:
             timeout=60,
         )
         assert result.returncode == 0 and "usage:" in result.stdout
+
+
+@pytest.mark.django_db
+def test_prune_as_a_task_follows_the_retention_setting(client: Any, settings: Any) -> None:
+    from hookconsole.tasks import prune_old_events
+
+    event = make_event("hookconsole_test.write")
+    post_signed(client, event)
+    Event.objects.update(last_received_at=timezone.now() - timedelta(days=3))
+    assert prune_old_events.enqueue().return_value["events"] == 0  # 30 days by default
+    settings.HOOKCONSOLE_RETENTION = {"succeeded": "2d"}
+    result = prune_old_events.enqueue(dry_run=True)
+    assert result.return_value == {"events": 1, "attempts": 1, "deliveries": 1, "rejected": 0}
+    assert Attempt.objects.count() == 1
+    assert prune_old_events.enqueue().return_value["events"] == 1
+    assert Event.objects.get().payload == {"pruned": True}

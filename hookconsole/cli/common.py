@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
@@ -14,24 +13,22 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from tqdm import tqdm
 
+from hookconsole import retention
 from hookconsole.filters import EventFilter
 from hookconsole.models import Event
 
-DURATION = re.compile(r"^(\d+)([smhdw])$")
-UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-
 
 def duration(text: str) -> timedelta:
-    """'90s', '15m', '12h', '30d' or '2w'; argparse turns a bad one into exit status 2."""
-    match = DURATION.match(text.strip())
-    if not match:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a duration like 30d, 12h or 15m")
-    return timedelta(**{UNITS[match.group(2)]: int(match.group(1))})
+    """A retention duration; argparse turns a bad one into exit status 2."""
+    try:
+        return retention.duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def moment(text: str) -> datetime:
     """An ISO date-time, or a duration meaning that long ago."""
-    if DURATION.match(text.strip()):
+    if retention.DURATION.match(text.strip()):
         return timezone.now() - duration(text)
     parsed = parse_datetime(text)
     if parsed is None:
