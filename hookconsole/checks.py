@@ -99,6 +99,24 @@ def _check_endpoint(name: str) -> list[checks.CheckMessage]:
     return errors
 
 
+def _check_retention() -> list[checks.CheckMessage]:
+    from hookconsole.retention import duration
+
+    errors: list[checks.CheckMessage] = []
+    for key, value in hookconsole_settings.retention.items():
+        try:
+            duration(str(value))
+        except ValueError:
+            errors.append(
+                checks.Error(
+                    f"HOOKCONSOLE_RETENTION[{key!r}] is {value!r}.",
+                    hint="Use a duration such as 30d, 12h or 2w.",
+                    id="hookconsole.E010",
+                )
+            )
+    return errors
+
+
 def _check_sqlite() -> list[checks.CheckMessage]:
     from hookconsole.models import Event
 
@@ -157,4 +175,4 @@ def check_settings(**kwargs: Any) -> list[checks.CheckMessage]:
         hookconsole_settings.webhook_event_callback  # noqa: B018 (imports the path)
     except ImproperlyConfigured as exc:
         errors.append(checks.Error(str(exc), id="hookconsole.E003"))
-    return errors + _check_sqlite()
+    return errors + _check_retention() + _check_sqlite()

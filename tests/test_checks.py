@@ -95,3 +95,8 @@ def test_missing_csp_middleware_warns(settings: Any) -> None:
         m for m in settings.MIDDLEWARE if not m.endswith("csp.ContentSecurityPolicyMiddleware")
     ]
     assert ids() == ["hookconsole.W003"]
+
+
+def test_bad_retention(settings: Any) -> None:
+    settings.HOOKCONSOLE_RETENTION = {"failed": "a while"}
+    assert ids() == ["hookconsole.E010"]
