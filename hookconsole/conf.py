@@ -136,6 +136,28 @@ class Settings:
         return value
 
     @property
+    def processing(self) -> str:
+        """ "inline" (handlers run in the request) or "task" (a django.tasks queue runs them)."""
+        value: str = self._get("PROCESSING", "inline")
+        return value
+
+    @property
+    def retry_schedule(self) -> list[int]:
+        """Seconds before each automatic retry of a failed event (task mode), then give up.
+
+        Like Stripe's own retries: quick at first, then hours apart, about three days.
+        """
+        value: list[int] = self._get(
+            "RETRY_SCHEDULE", [60, 300, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 86400]
+        )
+        return value
+
+    @property
+    def task_queue(self) -> str:
+        value: str = self._get("TASK_QUEUE", "default")
+        return value
+
+    @property
     def retention(self) -> dict[str, str]:
         """prune's defaults: how long succeeded and failed events and rejections stay whole."""
         value: dict[str, str] = {

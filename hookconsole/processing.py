@@ -121,8 +121,13 @@ def _finish(
         AttemptOutcome.SKIPPED: EventStatus.SKIPPED,
     }.get(outcome, EventStatus.FAILED)
     last_error = _first_line(exc) if exc is not None else ""
+    # A success ends the retry schedule: a retry still queued then finds nothing to do.
+    retries: dict[str, Any] = {"next_retry_at": None, "gave_up": False}
     Event.objects.filter(pk=attempt.event_id).update(
-        status=status, lease_expires_at=None, last_error=last_error
+        status=status,
+        lease_expires_at=None,
+        last_error=last_error,
+        **(retries if status != EventStatus.FAILED else {}),
     )
     attempt.event.status, attempt.event.last_error = status, last_error
     attempt.event.lease_expires_at = None

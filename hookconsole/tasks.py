@@ -1,7 +1,8 @@
 """Tasks for Django's tasks framework (django.tasks).
 
-Run ``prune_old_events`` periodically by enqueueing it from your scheduler, or
-run ``manage.py hookconsole prune`` from cron: both apply HOOKCONSOLE_RETENTION.
+``process_event_task`` processes a stored event (task mode, retries, the sweeper).
+Run ``prune_old_events`` and ``sweep_events`` periodically by enqueueing them from
+your scheduler, or run ``manage.py hookconsole prune`` / ``sweep`` from cron:
 django.tasks has no schedule of its own.
 """
 
@@ -12,7 +13,38 @@ from dataclasses import asdict
 from django.tasks import task
 
 from hookconsole.conf import hookconsole_settings
+from hookconsole.models import AttemptOutcome, Event, Trigger
+from hookconsole.processing import EventBusy, process_event
 from hookconsole.retention import duration, prune
+
+
+@task
+def process_event_task(event_pk: int) -> str:
+    """Process one event unless it is done or busy; schedule a retry when it fails."""
+    from hookconsole.queue import schedule_retry
+
+    event = Event.objects.filter(pk=event_pk).first()
+    if event is None:
+        return "gone"
+    try:
+        attempt = process_event(event, trigger=Trigger.TASK)
+    except EventBusy:
+        return "busy"  # the attempt that holds it decides; its failure schedules a retry
+    if attempt is None:
+        return str(event.status)  # done already: a retry after a success is cancelled here
+    if attempt.outcome == AttemptOutcome.FAILED:
+        schedule_retry(event)
+    return str(attempt.outcome)
+
+
+@task
+def sweep_events(older_than_seconds: int = 300) -> int:
+    """Enqueue events nobody is processing: see hookconsole.queue.sweep."""
+    from datetime import timedelta
+
+    from hookconsole.queue import sweep
+
+    return sweep(timedelta(seconds=older_than_seconds))
 
 
 @task

@@ -15,6 +15,7 @@ from hookconsole.deliveries import BodyTooLarge, new_delivery, read_body, record
 from hookconsole.events import Stored, store
 from hookconsole.models import Delivery, EventStatus, Reason
 from hookconsole.processing import run
+from hookconsole.queue import enqueue
 from hookconsole.validation import Rejected, validate
 
 logger = logging.getLogger("hookconsole")
@@ -37,8 +38,13 @@ def _accepted(delivery: Delivery, stored: Stored) -> JsonResponse:
         # Not 2xx, so Stripe delivers again later and the outcome is not lost.
         return _answer(delivery, 409, {**body, "error": "event_busy"})
     callback = hookconsole_settings.webhook_event_callback
+    done = event.status in (EventStatus.SUCCEEDED, EventStatus.SKIPPED)
+    if callback is None and hookconsole_settings.processing == "task":
+        if not done:
+            enqueue(event)  # not in a transaction here: enqueued at once
+        return _answer(delivery, 200, body)
     if callback is not None:
-        if event.status in (EventStatus.SUCCEEDED, EventStatus.SKIPPED):
+        if done:
             return _answer(delivery, 200, body)
         try:
             callback(event)
@@ -81,9 +87,11 @@ def stripe_webhook(request: HttpRequest, name: str = DEFAULT_ENDPOINT) -> JsonRe
         delivery.validation = validated.outcome
         delivery.body, delivery.body_size = validated.text, len(body)
         signals.webhook_post_validate.send(sender=Delivery, instance=delivery, valid=True)
-        stored = store(
-            delivery, validated.payload, claim=hookconsole_settings.webhook_event_callback is None
+        inline = (
+            hookconsole_settings.webhook_event_callback is None
+            and hookconsole_settings.processing != "task"
         )
+        stored = store(delivery, validated.payload, claim=inline)
     except Rejected as rejected:
         signals.webhook_post_validate.send(sender=Delivery, instance=delivery, valid=False)
         record_rejection(delivery, rejected, body)

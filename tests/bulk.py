@@ -23,7 +23,8 @@ COLUMNS = (
     "stripe_id, type, api_version, livemode, account, endpoint, validation, object_id,"
     " object_type, customer_id, request_id, idempotency_key, payload, payload_hash,"
     " payload_differs,"
-    " status, received_at, last_received_at, delivery_count, attempt_count, last_error"
+    " status, received_at, last_received_at, delivery_count, attempt_count, last_error,"
+    " retries, gave_up"
 )
 
 POSTGRES = f"""
@@ -39,7 +40,7 @@ SELECT 'evt_bulk_' || n, t.type, '2026-04-22.dahlia', n %% 50 = 0,
        CASE WHEN n %% 10 = 0 THEN 'failed' ELSE 'succeeded' END,
        timestamptz '2026-01-01 00:00:00+00' + n * interval '1 second',
        timestamptz '2026-01-01 00:00:00+00' + n * interval '1 second',
-       1, 1, CASE WHEN n %% 10 = 0 THEN 'ValueError: bulk' ELSE '' END
+       1, 1, CASE WHEN n %% 10 = 0 THEN 'ValueError: bulk' ELSE '' END, 0, false
 FROM generate_series(%s, %s) AS n
 JOIN (SELECT ordinality - 1 AS k, type FROM unnest(%s::text[]) WITH ORDINALITY AS type)
   AS t ON t.k = n %% {len(TYPES)}
@@ -60,7 +61,7 @@ SELECT 'evt_bulk_' || n, t.type, '2026-04-22.dahlia', n % 50 = 0,
        CASE WHEN n % 10 = 0 THEN 'failed' ELSE 'succeeded' END,
        strftime('%%Y-%%m-%%d %%H:%%M:%%S', '2026-01-01', '+' || n || ' seconds'),
        strftime('%%Y-%%m-%%d %%H:%%M:%%S', '2026-01-01', '+' || n || ' seconds'),
-       1, 1, CASE WHEN n % 10 = 0 THEN 'ValueError: bulk' ELSE '' END
+       1, 1, CASE WHEN n % 10 = 0 THEN 'ValueError: bulk' ELSE '' END, 0, 0
 FROM seq JOIN types AS t ON t.k = n % {len(TYPES)}
 """
 

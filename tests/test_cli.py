@@ -194,7 +194,7 @@ def test_bad_arguments_exit_2_with_a_message(args: list[str], tmp_path: Path) ->
 
 
 def test_every_subcommand_has_help() -> None:
-    for name in ("send", "reprocess", "export", "prune", "stats"):
+    for name in ("send", "reprocess", "export", "prune", "stats", "sweep"):
         result = subprocess.run(
             [sys.executable, "manage.py", "hookconsole", name, "--help"],
             cwd=ROOT,

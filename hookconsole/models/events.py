@@ -110,6 +110,11 @@ class Event(models.Model):
     delivery_count = models.PositiveIntegerField(_("deliveries"), default=0)
     attempt_count = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=255, blank=True)
+    # Automatic retries (task mode): how many were scheduled, when the next runs,
+    # and whether the schedule ran out.
+    retries = models.PositiveSmallIntegerField(_("retries"), default=0)
+    next_retry_at = models.DateTimeField(_("next retry"), null=True, blank=True)
+    gave_up = models.BooleanField(_("gave up"), default=False)
     # While an attempt runs: when its claim lapses and another may take over.
     lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
 

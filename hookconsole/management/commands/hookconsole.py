@@ -1,4 +1,4 @@
-"""manage.py hookconsole <send|reprocess|export|prune|stats> [--help]"""
+"""manage.py hookconsole <send|reprocess|export|prune|stats|sweep> [--help]"""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hookconsole.cli import export, prune, reprocess, send, stats
+from hookconsole.cli import export, prune, reprocess, send, stats, sweep
 
 SUBCOMMANDS = {
     "send": (send, "sign and POST an event to a running endpoint, like stripe trigger"),
@@ -14,6 +14,7 @@ SUBCOMMANDS = {
     "export": (export, "export the selected events (csv and jsonl stream)"),
     "prune": (prune, "retention: delete old deliveries and attempts, keep event ids"),
     "stats": (stats, "counts by status, type and rejection reason; processing times"),
+    "sweep": (sweep, "task mode: enqueue events left pending or held by a dead worker"),
 }
 
 

@@ -1,0 +1,65 @@
+"""Task mode: events are processed by a django.tasks queue, retried with backoff.
+
+The endpoint stores the delivery and the event, enqueues ``process_event_task``
+once that commits, and answers at once. A failed attempt schedules the next retry
+from HOOKCONSOLE_RETRY_SCHEDULE (on backends that can defer a task); after the
+last one the event is marked as given up. A success, by any route, makes a pending
+retry a no-op. ``sweep`` re-enqueues what a crash or a lost task left behind.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from hookconsole.conf import hookconsole_settings
+from hookconsole.models import Event, EventStatus
+from hookconsole.tasks import process_event_task
+
+logger = logging.getLogger("hookconsole")
+
+
+def enqueue(event: Event, *, run_after: datetime | None = None) -> None:
+    """Enqueue the event's processing when the current transaction commits."""
+    options: dict[str, Any] = {"queue_name": hookconsole_settings.task_queue}
+    if run_after is not None:
+        options["run_after"] = run_after
+    task, pk = process_event_task.using(**options), event.pk
+    transaction.on_commit(lambda: task.enqueue(pk))
+
+
+def schedule_retry(event: Event) -> None:
+    schedule = hookconsole_settings.retry_schedule
+    done = Event.objects.filter(pk=event.pk).values_list("retries", flat=True).first() or 0
+    if done >= len(schedule):
+        Event.objects.filter(pk=event.pk).update(gave_up=True, next_retry_at=None)
+        return
+    if not process_event_task.get_backend().supports_defer:
+        # No delayed tasks on this backend: Stripe's redeliveries and `sweep` retry.
+        logger.info("hookconsole: task backend cannot defer; no retry scheduled")
+        return
+    when = timezone.now() + timedelta(seconds=schedule[done])
+    with transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(retries=done + 1, next_retry_at=when)
+        enqueue(event, run_after=when)
+
+
+def sweep(older_than: timedelta) -> int:
+    """Enqueue events left pending, held by an expired lease, or past a lost retry."""
+    now = timezone.now()
+    stuck = Event.objects.filter(
+        Q(status=EventStatus.PENDING, last_received_at__lt=now - older_than)
+        | Q(status=EventStatus.PROCESSING, lease_expires_at__lt=now)
+        | Q(status=EventStatus.FAILED, next_retry_at__lt=now - older_than)
+    )
+    count = 0
+    for event in stuck.only("pk").iterator():
+        with transaction.atomic():
+            enqueue(event)
+        count += 1
+    return count
