@@ -66,6 +66,13 @@ def claim_locked(
         raise EventBusy(event)
     if not force and event.status in (EventStatus.SUCCEEDED, EventStatus.SKIPPED):
         return None
+    if event.status == EventStatus.PROCESSING:  # the lease lapsed: its worker is gone
+        Attempt.objects.filter(event=event, outcome=AttemptOutcome.RUNNING).update(
+            outcome=AttemptOutcome.FAILED,
+            finished_at=now,
+            exception_type="hookconsole.LeaseExpired",
+            exception_message="The attempt stopped before finishing; its lease lapsed.",
+        )
     lease = now + timedelta(seconds=hookconsole_settings.processing_lease)
     Event.objects.filter(pk=event.pk).update(
         status=EventStatus.PROCESSING, lease_expires_at=lease, attempt_count=F("attempt_count") + 1

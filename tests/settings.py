@@ -22,3 +22,4 @@ if importlib.util.find_spec("django_tasks_db"):
 if os.environ.get("HOOKCONSOLE_TEST_TASKS") == "db":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     HOOKCONSOLE_RETRY_SCHEDULE = [1, 1, 1]
+    HOOKCONSOLE_PROCESSING_LEASE = int(os.environ.get("HOOKCONSOLE_TEST_LEASE", "600"))

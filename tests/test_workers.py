@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from hookconsole.models import Attempt, Event, EventStatus
+from hookconsole.models import Attempt, Delivery, Event, EventStatus
 
 from .conftest import make_event, post_signed
 from .testapp.models import HandlerWrite
@@ -30,35 +30,32 @@ def database_queue(settings: Any) -> None:
     settings.HOOKCONSOLE_PROCESSING = "task"
 
 
-def run_workers(count: int) -> None:
-    """Start ``count`` db_worker processes on this test database; each drains and exits."""
+def start_workers(count: int, **env: str) -> list[subprocess.Popen[bytes]]:
+    """``count`` db_worker processes on this test database; each drains the queue and exits."""
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {
+    environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": url,
         "HOOKCONSOLE_TEST_TASKS": "db",
+        **env,
     }
-    command = [
-        sys.executable,
-        "manage.py",
-        "db_worker",
-        "--batch",
-        "--no-startup-delay",
-        "--interval",
-        "0.1",
-    ]
-    workers = [
+    command = [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"]
+    return [
         subprocess.Popen(
-            [*command, "--worker-id", f"w{n}"],
+            [*command, "--interval", "0.1", "--worker-id", f"w{n}"],
             cwd=ROOT,
-            env=env,
+            env=environment,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
         for n in range(count)
     ]
+
+
+def run_workers(count: int, **env: str) -> None:
+    workers = start_workers(count, **env)
     for worker in workers:
         _, errors = worker.communicate(timeout=300)
         assert worker.returncode == 0, errors.decode()[-2000:]
@@ -98,3 +95,37 @@ def test_failures_retry_on_the_queue_until_they_succeed(client: Client) -> None:
         del os.environ["HOOKCONSOLE_TEST_FRAGILE"]
     event.refresh_from_db()
     assert event.status == EventStatus.SUCCEEDED and event.next_retry_at is None
+
+
+@pytest.mark.usefixtures("database_queue")
+def test_a_worker_killed_mid_handler_loses_nothing(client: Client, settings: Any) -> None:
+    import signal
+    import time
+    from datetime import timedelta
+
+    from hookconsole.queue import sweep
+
+    event = make_event("hookconsole_test.slow")
+    post_signed(client, event)
+    [worker] = start_workers(1, HOOKCONSOLE_TEST_SLOW="30", HOOKCONSOLE_TEST_LEASE="2")
+    deadline = time.monotonic() + 30
+    while Event.objects.get().status != EventStatus.PROCESSING:  # the handler is running
+        assert time.monotonic() < deadline, "the worker never claimed the event"
+        time.sleep(0.1)
+    time.sleep(0.5)
+    worker.send_signal(signal.SIGKILL)
+    worker.communicate(timeout=10)  # reaps it and closes its pipe
+    stored = Event.objects.get()
+    assert stored.status == EventStatus.PROCESSING  # a dead worker's claim...
+    assert not HandlerWrite.objects.exists()  # ...and its uncommitted write, rolled back
+    time.sleep(2.2)  # until the 2 s lease lapses
+    assert sweep(timedelta(seconds=0)) == 1
+    run_workers(1)
+    stored.refresh_from_db()
+    assert stored.status == EventStatus.SUCCEEDED
+    # One committed run of the type's two handlers (write_row and slow), not two.
+    assert sorted(HandlerWrite.objects.values_list("handler", flat=True)) == ["slow", "write_row"]
+    lost, finished = Attempt.objects.order_by("id")
+    assert (lost.outcome, lost.exception_type) == ("failed", "hookconsole.LeaseExpired")
+    assert finished.outcome == "succeeded"
+    assert Delivery.objects.count() == 1

@@ -5,6 +5,7 @@ handler. ``SWITCHES`` lets a test break and then fix the failing handler.
 """
 
 import os
+import time
 from typing import Any
 
 from django.db import transaction
@@ -30,3 +31,10 @@ def fragile(event: Event, **kwargs: Any) -> None:
     # Worker processes learn of "the fix" from the environment the test gives them.
     if SWITCHES["fail"] and os.environ.get("HOOKCONSOLE_TEST_FRAGILE") != "fixed":
         raise ValueError(f"fragile handler broke on {event.stripe_id}")
+
+
+@webhooks.handler("hookconsole_test.slow")
+def slow(event: Event, **kwargs: Any) -> None:
+    """Writes, then takes its time: long enough for a test to kill the worker."""
+    HandlerWrite.objects.create(event_id=event.stripe_id, handler="slow")
+    time.sleep(float(os.environ.get("HOOKCONSOLE_TEST_SLOW", "0")))
