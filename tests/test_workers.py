@@ -1,4 +1,4 @@
-"""Task mode with real workers: django-tasks-db's db_worker processes, on PostgreSQL."""
+"""Task mode with real workers on PostgreSQL: django-tasks-db's db_worker, and RQ on Redis."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.test import Client
 
 from hookconsole.models import Attempt, Delivery, Event, EventStatus
 
-from .conftest import make_event, post_signed
+from .conftest import make_event, post_signed, require
 from .testapp.models import HandlerWrite
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres")]
@@ -129,3 +129,66 @@ def test_a_worker_killed_mid_handler_loses_nothing(client: Client, settings: Any
     assert (lost.outcome, lost.exception_type) == ("failed", "hookconsole.LeaseExpired")
     assert finished.outcome == "succeeded"
     assert Delivery.objects.count() == 1
+
+
+def redis_available() -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+@pytest.fixture
+def redis_queue(settings: Any) -> Any:
+    pytest.importorskip("django_tasks_rq", reason="needs django-tasks-rq (the queue-rq extra)")
+    require("redis", redis_available(), "needs Redis on 127.0.0.1:6379")
+    import django_rq
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.HOOKCONSOLE_PROCESSING = "task"
+    queue = django_rq.get_queue("default")
+    queue.connection.flushdb()
+    yield queue
+    queue.connection.flushdb()
+
+
+@pytest.mark.usefixtures("redis_queue")
+def test_rq_workers_commit_each_event_exactly_once(client: Client) -> None:
+    events = [make_event("hookconsole_test.write") for _ in range(EVENTS)]
+    for n, event in enumerate(events):
+        assert post_signed(client, event).status_code == 200
+        if n % 5 == 0:
+            assert post_signed(client, event).status_code == 200
+    assert not Attempt.objects.exists()
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "HOOKCONSOLE_TEST_TASKS": "rq",
+    }
+    command = [
+        sys.executable,
+        "manage.py",
+        "rqworker",
+        "--burst",
+        "--job-class",
+        "django_tasks_rq.backend.Job",
+        # No fork per job: a hundred short jobs finish in seconds, not a minute.
+        "--worker-class",
+        "rq.worker.SimpleWorker",
+        "default",
+    ]
+    workers = [
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        for _ in range(WORKERS)
+    ]
+    for worker in workers:
+        _, errors = worker.communicate(timeout=300)
+        assert worker.returncode == 0, errors.decode()[-2000:]
+    assert set(Event.objects.values_list("status", flat=True)) == {EventStatus.SUCCEEDED}
+    per_event = HandlerWrite.objects.values_list("event_id", flat=True)
+    assert sorted(per_event) == sorted(e["id"] for e in events)
