@@ -41,7 +41,12 @@ def _accepted(delivery: Delivery, stored: Stored) -> JsonResponse:
     done = event.status in (EventStatus.SUCCEEDED, EventStatus.SKIPPED)
     if callback is None and hookconsole_settings.processing == "task":
         if not done:
-            enqueue(event)  # not in a transaction here: enqueued at once
+            try:
+                enqueue(event)  # not in a transaction here: enqueued at once
+            except Exception:
+                # Stored and pending: Stripe's retry (or `sweep`) enqueues it again.
+                logger.exception("hookconsole: could not enqueue %s", event.stripe_id)
+                return _answer(delivery, 503, {**body, "error": "queue_unavailable"})
         return _answer(delivery, 200, body)
     if callback is not None:
         if done:

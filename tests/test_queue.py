@@ -124,3 +124,16 @@ def test_sweep_command(client: Client, queued: Any) -> None:
     out = io.StringIO()
     call_command("hookconsole", "sweep", "--older-than", "10m", stdout=out)
     assert out.getvalue().strip() == "enqueued 1 events" and len(queued.results) == 1
+
+
+def test_an_unreachable_queue_answers_503_and_keeps_the_event(
+    client: Client, settings: Any, task_mode: None
+) -> None:
+    pytest.importorskip("django_tasks_rq", reason="needs django-tasks-rq for a queue to lose")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:9/0"}}  # nothing listens
+    event = make_event("hookconsole_test.write")
+    response = post_signed(client, event)
+    assert response.status_code == 503
+    assert response.json()["error"] == "queue_unavailable"
+    assert Event.objects.get().status == EventStatus.PENDING

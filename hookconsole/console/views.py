@@ -18,7 +18,7 @@ from hookconsole.console.access import console_view, htmx
 from hookconsole.console.stats import figures
 from hookconsole.dryrun import dry_run
 from hookconsole.filters import WINDOWS, EventFilter
-from hookconsole.models import Attempt, Event
+from hookconsole.models import Event
 from hookconsole.processing import EventBusy, reprocess
 from hookconsole.webhooks import registry
 
@@ -184,9 +184,8 @@ def reprocess_event(request: HttpRequest, pk: int) -> HttpResponse:
 def dry_run_event(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
     try:
-        attempt: Attempt | None = dry_run(event, user=request.user)  # type: ignore[arg-type]
+        attempt = dry_run(event, user=request.user)  # type: ignore[arg-type]
     except EventBusy:
         return _acted(request, event, "Being processed right now: no dry run.", messages.WARNING)
-    assert attempt is not None
     notice = f"Dry run: {attempt.get_outcome_display()}; every change was rolled back."
     return _acted(request, event, notice, messages.INFO, show_dry_runs=True, dry=attempt)
