@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from hookconsole.filters import EventFilter
 from hookconsole.models import AttemptOutcome, BulkRun, Event
-from hookconsole.processing import EventBusy, reprocess
+from hookconsole.processing import EventBusy, reprocess, requester
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -45,8 +45,7 @@ def start(filters: dict[str, Any], *, widen: bool, user: AbstractBaseUser | None
         filters=active,
         upper_pk=upper,
         total=events.filter(pk__lte=upper).count(),
-        # Any user model: the foreign key follows AUTH_USER_MODEL.
-        requested_by=cast(Any, user) if user is not None and user.is_authenticated else None,
+        requested_by=requester(user),
     )
 
 

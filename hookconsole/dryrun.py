@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from hookconsole.models import Attempt, AttemptOutcome, Event, EventStatus, Trigger
-from hookconsole.processing import EventBusy, call_handlers, describe_failure, mark_not_run
+from hookconsole.models import Attempt, AttemptOutcome, Event, Trigger
+from hookconsole.processing import (
+    EventBusy,
+    call_handlers,
+    describe_failure,
+    mark_not_run,
+    requester,
+)
 from hookconsole.webhooks import registry
 
 if TYPE_CHECKING:
@@ -31,17 +37,14 @@ def dry_run(event: Event, user: AbstractBaseUser | None = None) -> Attempt:
     Recorded as an attempt with the dry_run trigger. Raises EventBusy while an
     attempt runs.
     """
-    current = Event.objects.only("status", "lease_expires_at").get(pk=event.pk)
-    if current.status == EventStatus.PROCESSING and (
-        current.lease_expires_at is None or current.lease_expires_at > timezone.now()
-    ):
+    if Event.objects.only("status", "lease_expires_at").get(pk=event.pk).is_held():
         raise EventBusy(event)
     handlers = registry.handlers_for(event.type)
     results: list[dict[str, Any]] = []
     attempt = Attempt(
         event=event,
         trigger=Trigger.DRY_RUN,
-        requested_by=cast(Any, user) if user is not None and user.is_authenticated else None,
+        requested_by=requester(user),
         started_at=timezone.now(),
     )
     started = time.perf_counter()

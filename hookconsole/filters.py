@@ -15,7 +15,6 @@ from hookconsole.conf import hookconsole_settings
 from hookconsole.models import Event, EventQuerySet, EventStatus, ValidationOutcome
 
 WINDOWS = {"1h": timedelta(hours=1), "24h": timedelta(hours=24), "7d": timedelta(days=7)}
-PLATFORM, CONNECTED = "-", "*"
 
 
 def _endpoint_choices() -> list[tuple[str, str]]:
@@ -85,12 +84,7 @@ class EventFilter(django_filters.FilterSet):
         return queryset.filter(livemode=value == "true")
 
     def filter_account(self, queryset: QuerySet[Event], name: str, value: str) -> QuerySet[Event]:
-        value = value.strip()
-        if value == PLATFORM:
-            return queryset.filter(account="")
-        if value == CONNECTED:
-            return queryset.exclude(account="")
-        return queryset.filter(account=value)
+        return cast(EventQuerySet, queryset).of_account(value.strip())
 
     def filter_window(self, queryset: QuerySet[Event], name: str, value: str) -> QuerySet[Event]:
         return queryset.filter(received_at__gte=timezone.now() - WINDOWS[value])

@@ -40,3 +40,15 @@ class XLSX(base_formats.XLSX):
 
 
 EXPORT_FORMATS: list[type[base_formats.Format]] = [CSV, base_formats.JSON, XLSX]
+# The same formats by name, for the dashboard's links and the command line.
+FILE_FORMATS: dict[str, type[base_formats.Format]] = {
+    "csv-file": CSV,
+    "json": base_formats.JSON,
+    "xlsx": XLSX,
+}
+
+
+def export_file(resource: Any, queryset: Any, name: str) -> tuple[Any, base_formats.Format]:
+    """The whole file (built in memory by import-export) and the format that made it."""
+    file_format = FILE_FORMATS[name]()
+    return file_format.export_data(resource.export(queryset=queryset)), file_format

@@ -15,7 +15,7 @@ import logging
 import time
 import traceback
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
@@ -46,6 +46,14 @@ class TransactionBroken(Exception):
     """A handler swallowed a database error; its transaction cannot commit."""
 
 
+def requester(user: AbstractBaseUser | None) -> Any:
+    """The user to record on an attempt or run: a signed-in user, else nobody.
+
+    Any user model: the foreign keys follow AUTH_USER_MODEL.
+    """
+    return user if user is not None and user.is_authenticated else None
+
+
 def claim_locked(
     event: Event,
     trigger: Trigger,
@@ -60,9 +68,7 @@ def claim_locked(
     pending or failed one runs again, which turns Stripe's retries into ours.
     """
     now = timezone.now()
-    if event.status == EventStatus.PROCESSING and (
-        event.lease_expires_at is None or event.lease_expires_at > now
-    ):
+    if event.is_held(now):
         raise EventBusy(event)
     if not force and event.status in (EventStatus.SUCCEEDED, EventStatus.SKIPPED):
         return None
@@ -83,8 +89,7 @@ def claim_locked(
         event=event,
         delivery=delivery,
         trigger=trigger,
-        # Any user model: the foreign key follows AUTH_USER_MODEL.
-        requested_by=cast(Any, user) if user is not None and user.is_authenticated else None,
+        requested_by=requester(user),
         started_at=now,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
@@ -13,7 +14,7 @@ from hookconsole import signals
 from hookconsole.conf import DEFAULT_ENDPOINT, hookconsole_settings
 from hookconsole.deliveries import BodyTooLarge, new_delivery, read_body, record_rejection
 from hookconsole.events import Stored, store
-from hookconsole.models import Delivery, EventStatus, Reason
+from hookconsole.models import Delivery, Event, EventStatus, Reason
 from hookconsole.processing import run
 from hookconsole.queue import enqueue
 from hookconsole.validation import Rejected, validate
@@ -27,7 +28,9 @@ def _answer(delivery: Delivery, status: int, body: dict[str, object]) -> JsonRes
     return JsonResponse(body, status=status)
 
 
-def _accepted(delivery: Delivery, stored: Stored) -> JsonResponse:
+def _accepted(
+    delivery: Delivery, stored: Stored, callback: Callable[[Event], object] | None, queued: bool
+) -> JsonResponse:
     event = stored.event
     body: dict[str, object] = {
         "event": event.stripe_id,
@@ -37,9 +40,8 @@ def _accepted(delivery: Delivery, stored: Stored) -> JsonResponse:
     if stored.busy:
         # Not 2xx, so Stripe delivers again later and the outcome is not lost.
         return _answer(delivery, 409, {**body, "error": "event_busy"})
-    callback = hookconsole_settings.webhook_event_callback
     done = event.status in (EventStatus.SUCCEEDED, EventStatus.SKIPPED)
-    if callback is None and hookconsole_settings.processing == "task":
+    if queued:
         if not done:
             try:
                 enqueue(event)  # not in a transaction here: enqueued at once
@@ -92,11 +94,10 @@ def stripe_webhook(request: HttpRequest, name: str = DEFAULT_ENDPOINT) -> JsonRe
         delivery.validation = validated.outcome
         delivery.body, delivery.body_size = validated.text, len(body)
         signals.webhook_post_validate.send(sender=Delivery, instance=delivery, valid=True)
-        inline = (
-            hookconsole_settings.webhook_event_callback is None
-            and hookconsole_settings.processing != "task"
-        )
-        stored = store(delivery, validated.payload, claim=inline)
+        # Who processes the event: the callback, the task queue, or this request.
+        callback = hookconsole_settings.webhook_event_callback
+        queued = callback is None and hookconsole_settings.processing == "task"
+        stored = store(delivery, validated.payload, claim=callback is None and not queued)
     except Rejected as rejected:
         signals.webhook_post_validate.send(sender=Delivery, instance=delivery, valid=False)
         record_rejection(delivery, rejected, body)
@@ -104,4 +105,4 @@ def stripe_webhook(request: HttpRequest, name: str = DEFAULT_ENDPOINT) -> JsonRe
         if rejected.status == 405:
             response["Allow"] = "POST"
         return response
-    return _accepted(delivery, stored)
+    return _accepted(delivery, stored, callback, queued)

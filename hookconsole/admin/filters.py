@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from hookconsole.conf import hookconsole_settings
 from hookconsole.indexscan import distinct_values
 from hookconsole.models import Event, EventQuerySet
+from hookconsole.models.events import ANY_CONNECTED, PLATFORM_ONLY
 
 
 class TypeFilter(admin.SimpleListFilter):
@@ -52,20 +53,15 @@ class EndpointFilter(admin.SimpleListFilter):
 class AccountFilter(admin.SimpleListFilter):
     title = _("account")
     parameter_name = "account"
-    PLATFORM, CONNECTED = "-", "*"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         accounts = [a for a in distinct_values(Event, "account", Event.objects.db) if a]
         return [
-            (self.PLATFORM, _("Platform (no account)")),
-            (self.CONNECTED, _("Any connected account")),
+            (PLATFORM_ONLY, _("Platform (no account)")),
+            (ANY_CONNECTED, _("Any connected account")),
             *((a, a) for a in accounts),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
-        if value == self.PLATFORM:
-            return queryset.filter(account="")
-        if value == self.CONNECTED:
-            return queryset.exclude(account="")
-        return queryset.filter(account=value) if value else queryset
+        return cast(EventQuerySet, queryset).of_account(value) if value else queryset

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from hookconsole.cli.common import add_filters, progress, selected
-from hookconsole.formats import XLSX
+from hookconsole.formats import export_file
 from hookconsole.resources import EventResource
 from hookconsole.streaming import lines
 
@@ -34,10 +34,7 @@ def run(command: Any, options: dict[str, Any]) -> int:
             if output:
                 stream.close()
         return 0
-    from import_export.formats import base_formats
-
-    file_format = XLSX() if fmt == "xlsx" else base_formats.JSON()
-    data = file_format.export_data(EventResource().export(queryset=events))
+    data, _ = export_file(EventResource(), events, fmt)
     if output:
         mode = "wb" if isinstance(data, bytes) else "w"
         with open(output, mode) as handle:

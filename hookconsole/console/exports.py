@@ -6,21 +6,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from import_export.formats import base_formats
 
 from hookconsole.console.access import console_view
 from hookconsole.filters import EventFilter
-from hookconsole.formats import CSV, XLSX
+from hookconsole.formats import FILE_FORMATS, export_file
 from hookconsole.models import Event
 from hookconsole.resources import EventResource
 from hookconsole.streaming import STREAM_FORMATS, streaming_response
-
-# import-export's formats, built in memory: for the few thousand rows of an incident.
-FILE_FORMATS: dict[str, type[base_formats.Format]] = {
-    "json": base_formats.JSON,
-    "xlsx": XLSX,
-    "csv-file": CSV,
-}
 
 
 @require_GET
@@ -34,11 +26,9 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         return streaming_response(EventResource(), events, fmt, "events")
     if fmt not in FILE_FORMATS:
         raise Http404("No such export format.")
-    file_format = FILE_FORMATS[fmt]()
-    dataset = EventResource().export(queryset=events)
-    response = HttpResponse(
-        file_format.export_data(dataset), content_type=file_format.get_content_type()
-    )
+    # import-export's formats, built in memory: for the few thousand rows of an incident.
+    data, file_format = export_file(EventResource(), events, fmt)
+    response = HttpResponse(data, content_type=file_format.get_content_type())
     stamp = timezone.now().strftime("%Y-%m-%dT%H%M%S")
     extension = file_format.get_extension()
     response["Content-Disposition"] = f'attachment; filename="events-{stamp}.{extension}"'

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from django.db import connections, models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hookconsole.indexscan import distinct_values
 from hookconsole.models.choices import EventStatus, ValidationOutcome
 
+# The account filter's two values that are not account ids.
+PLATFORM_ONLY, ANY_CONNECTED = "-", "*"
 EVENT_TYPE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+(\.\*)?|[a-z][a-z0-9_]*\.\*")
 
 
@@ -41,6 +45,14 @@ class EventQuerySet(models.QuerySet["Event"]):
         # list of types under the prefix (from the index) is a plain IN it plans well.
         types = distinct_values(Event, "type", self.db, prefix=exact)
         return self.filter(type__in=[t for t in types if t == exact or t.startswith(exact + ".")])
+
+    def of_account(self, value: str) -> EventQuerySet:
+        """One account; PLATFORM_ONLY for events without one, ANY_CONNECTED for the rest."""
+        if value == PLATFORM_ONLY:
+            return self.filter(account="")
+        if value == ANY_CONNECTED:
+            return self.exclude(account="")
+        return self.filter(account=value)
 
     def search(self, text: str) -> EventQuerySet:
         """Events matching every word of ``text``, each read from the index its shape names.
@@ -172,6 +184,12 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.stripe_id}"
+
+    def is_held(self, now: datetime | None = None) -> bool:
+        """An attempt is processing this event and its lease has not lapsed."""
+        if self.status != EventStatus.PROCESSING:
+            return False
+        return self.lease_expires_at is None or self.lease_expires_at > (now or timezone.now())
 
     @property
     def data(self) -> Any:
