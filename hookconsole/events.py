@@ -11,8 +11,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from hookconsole.models import Attempt, Delivery, Event, Reason, Trigger
-from hookconsole.processing import EventBusy, claim_locked
+from hookconsole.models import Attempt, Delivery, Event, EventStatus, Reason, Trigger
+from hookconsole.processing import claim_locked, lease_expiry
 from hookconsole.validation import Rejected
 
 # Stripe changes these between deliveries of one event; they do not make a body differ.
@@ -101,19 +101,30 @@ def store(delivery: Delivery, payload: dict[str, Any], *, claim: bool) -> Stored
 
     The event row is locked (PostgreSQL) or the database is (SQLite) while its
     counters change and the claim is made, so concurrent deliveries of one event
-    serialise here.
+    serialise here. The delivery is saved with its answer when that is already
+    known (200, or 409 for a busy event); an inline attempt writes it when it ends.
     """
     key = event_key(payload)
     digest = payload_hash(payload)
     now = delivery.received_at
+    trigger = Trigger.WEBHOOK
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(**key).first()
         if event is None:
+            # A new event is claimed by its own INSERT: no second write for the claim.
+            claimed: dict[str, Any] = {}
+            if claim:
+                claimed = {
+                    "status": EventStatus.PROCESSING,
+                    "lease_expires_at": lease_expiry(now),
+                    "attempt_count": 1,
+                }
             try:
                 with transaction.atomic():  # a concurrent first delivery may win the insert
                     event = Event.objects.create(
                         **key,
                         **event_fields(payload),
+                        **claimed,
                         endpoint=delivery.endpoint,
                         validation=delivery.validation,
                         payload_hash=digest,
@@ -121,29 +132,37 @@ def store(delivery: Delivery, payload: dict[str, Any], *, claim: bool) -> Stored
                         last_received_at=now,
                         delivery_count=1,
                     )
-                duplicate = False
             except IntegrityError:
                 event = Event.objects.select_for_update().get(**key)
-                duplicate = True
+                trigger = _count_redelivery(event, digest, now)
         else:
-            duplicate = True
-        if duplicate:
-            differs = event.payload_differs or event.payload_hash != digest
-            Event.objects.filter(pk=event.pk).update(
-                delivery_count=F("delivery_count") + 1,
-                last_received_at=now,
-                payload_differs=differs,
-            )
-            event.delivery_count += 1
-            event.last_received_at, event.payload_differs = now, differs
-        delivery.event = event
-        delivery.duplicate = duplicate
+            trigger = _count_redelivery(event, digest, now)
+        duplicate = trigger == Trigger.REDELIVERY
+        delivery.event, delivery.duplicate = event, duplicate
+        busy = claim and event.is_held(now) and trigger == Trigger.REDELIVERY
+        done = event.status in (EventStatus.SUCCEEDED, EventStatus.SKIPPED)
+        if busy:
+            delivery.response_status = 409
+        elif not claim or done:
+            delivery.response_status = 200  # the view updates it if the answer changes
         delivery.save(force_insert=True)
-        if not claim:
-            return Stored(event, duplicate, None)
-        trigger = Trigger.REDELIVERY if duplicate else Trigger.WEBHOOK
-        try:
+        if not claim or busy or done:
+            return Stored(event, duplicate, None, busy=busy)
+        attempt: Attempt | None
+        if trigger == Trigger.WEBHOOK:
+            attempt = Attempt.objects.create(
+                event=event, delivery=delivery, trigger=trigger, started_at=now
+            )
+        else:
             attempt = claim_locked(event, trigger, delivery=delivery)
-        except EventBusy:
-            return Stored(event, duplicate, None, busy=True)
     return Stored(event, duplicate, attempt)
+
+
+def _count_redelivery(event: Event, digest: str, now: datetime) -> Trigger:
+    differs = event.payload_differs or event.payload_hash != digest
+    Event.objects.filter(pk=event.pk).update(
+        delivery_count=F("delivery_count") + 1, last_received_at=now, payload_differs=differs
+    )
+    event.delivery_count += 1
+    event.last_received_at, event.payload_differs = now, differs
+    return Trigger.REDELIVERY

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -54,6 +54,15 @@ def requester(user: AbstractBaseUser | None) -> Any:
     return user if user is not None and user.is_authenticated else None
 
 
+def lease_expiry(now: datetime) -> datetime:
+    return now + timedelta(seconds=hookconsole_settings.processing_lease)
+
+
+def answer_status(status: str) -> int:
+    """What the endpoint answers Stripe for a delivery whose attempt ended in ``status``."""
+    return hookconsole_settings.failure_status if status == EventStatus.FAILED else 200
+
+
 def claim_locked(
     event: Event,
     trigger: Trigger,
@@ -79,7 +88,7 @@ def claim_locked(
             exception_type="hookconsole.LeaseExpired",
             exception_message="The attempt stopped before finishing; its lease lapsed.",
         )
-    lease = now + timedelta(seconds=hookconsole_settings.processing_lease)
+    lease = lease_expiry(now)
     Event.objects.filter(pk=event.pk).update(
         status=EventStatus.PROCESSING, lease_expires_at=lease, attempt_count=F("attempt_count") + 1
     )
@@ -114,6 +123,17 @@ def describe_failure(attempt: Attempt, exc: BaseException) -> None:
     attempt.traceback = "".join(traceback.format_exception(exc))
 
 
+FINISH_FIELDS = [
+    "outcome",
+    "finished_at",
+    "duration_ms",
+    "handler_results",
+    "exception_type",
+    "exception_message",
+    "traceback",
+]
+
+
 def _finish(
     attempt: Attempt,
     outcome: AttemptOutcome,
@@ -127,7 +147,7 @@ def _finish(
     attempt.handler_results = results
     if exc is not None:
         describe_failure(attempt, exc)
-    attempt.save()
+    attempt.save(update_fields=FINISH_FIELDS)
     status = {
         AttemptOutcome.SUCCEEDED: EventStatus.SUCCEEDED,
         AttemptOutcome.SKIPPED: EventStatus.SKIPPED,
@@ -143,6 +163,13 @@ def _finish(
     )
     attempt.event.status, attempt.event.last_error = status, last_error
     attempt.event.lease_expires_at = None
+    if attempt.delivery_id is not None:
+        # The delivery that ran this attempt is answered from its outcome: record it
+        # in the same commit rather than in a write of its own after the response.
+        answer = answer_status(status)
+        Delivery.objects.filter(pk=attempt.delivery_id).update(response_status=answer)
+        if Attempt.delivery.is_cached(attempt):
+            attempt.delivery.response_status = answer  # type: ignore[union-attr]
 
 
 def _send_robust(signal: Any, **kwargs: Any) -> None:

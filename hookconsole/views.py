@@ -15,7 +15,7 @@ from hookconsole.conf import DEFAULT_ENDPOINT, hookconsole_settings
 from hookconsole.deliveries import BodyTooLarge, new_delivery, read_body, record_rejection
 from hookconsole.events import Stored, store
 from hookconsole.models import Delivery, Event, EventStatus, Reason
-from hookconsole.processing import run
+from hookconsole.processing import answer_status, run
 from hookconsole.queue import enqueue
 from hookconsole.validation import Rejected, validate
 
@@ -23,7 +23,8 @@ logger = logging.getLogger("hookconsole")
 
 
 def _answer(delivery: Delivery, status: int, body: dict[str, object]) -> JsonResponse:
-    if delivery.pk is not None:
+    # Usually recorded already, with the delivery or its attempt; write only a change.
+    if delivery.pk is not None and delivery.response_status != status:
         Delivery.objects.filter(pk=delivery.pk).update(response_status=status)
     return JsonResponse(body, status=status)
 
@@ -65,8 +66,7 @@ def _accepted(
     body["status"] = event.status = attempt.event.status
     if event.status == EventStatus.FAILED:
         body["error"] = "handler_failed"
-        return _answer(delivery, hookconsole_settings.failure_status, body)
-    return _answer(delivery, 200, body)
+    return _answer(delivery, answer_status(event.status), body)
 
 
 # The view runs its own transactions (ATOMIC_REQUESTS must not wrap it: a failed

@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from hookconsole import signals
-from hookconsole.models import Attempt, AttemptOutcome, Event, EventStatus, Trigger
+from hookconsole.models import Attempt, AttemptOutcome, Delivery, Event, EventStatus, Trigger
 from hookconsole.processing import EventBusy, claim, process_event, reprocess
 from hookconsole.webhooks import Registry
 
@@ -38,6 +39,31 @@ def test_success_commits_writes_and_runs_on_commit(client: Client) -> None:
     assert attempt.handler_results[0]["outcome"] == "succeeded"
     assert attempt.delivery == stored.deliveries.get()
     assert stored.lease_expires_at is None
+
+
+def test_an_inline_delivery_writes_each_row_once_in_two_transactions(client: Client) -> None:
+    # One transaction stores the delivery and the claimed event; the second holds the
+    # handlers' writes, the outcome and the answer. Nothing is written after it.
+    with CaptureQueriesContext(connection) as queries:
+        assert post_signed(client, make_event("hookconsole_test.write")).status_code == 200
+    statements = [q["sql"].split(None, 3) for q in queries.captured_queries]
+    writes = [
+        (words[0], (words[2] if words[0] == "INSERT" else words[1]).strip('"'))
+        for words in statements
+        if words[0] in ("INSERT", "UPDATE")
+    ]
+    assert writes == [
+        ("INSERT", "hookconsole_event"),
+        ("INSERT", "hookconsole_delivery"),
+        ("INSERT", "hookconsole_attempt"),
+        ("INSERT", "testapp_handlerwrite"),
+        ("UPDATE", "hookconsole_attempt"),
+        ("UPDATE", "hookconsole_event"),
+        ("UPDATE", "hookconsole_delivery"),
+    ]
+    if connection.vendor == "sqlite":  # PostgreSQL opens its transactions implicitly
+        assert [words[0] for words in statements].count("BEGIN") == 2
+    assert Delivery.objects.get().response_status == 200
 
 
 def test_failure_rolls_back_every_handler_and_keeps_the_attempt(client: Client) -> None:
