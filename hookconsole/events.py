@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from hookconsole.locking import write_transaction
 from hookconsole.models import Attempt, Delivery, Event, EventStatus, Reason, Trigger
 from hookconsole.processing import claim_locked, lease_expiry
 from hookconsole.validation import Rejected
@@ -96,8 +98,17 @@ class Stored:
     busy: bool = False
 
 
-def store(delivery: Delivery, payload: dict[str, Any], *, claim: bool) -> Stored:
+def store(
+    delivery: Delivery,
+    payload: dict[str, Any],
+    *,
+    claim: bool,
+    then: Callable[[Event], None] | None = None,
+) -> Stored:
     """Save the delivery and its event in one transaction; claim the event if asked.
+
+    ``then`` is called with an event that is neither claimed nor done, in the
+    same transaction (task mode enqueues it there).
 
     The event row is locked (PostgreSQL) or the database is (SQLite) while its
     counters change and the claim is made, so concurrent deliveries of one event
@@ -108,34 +119,37 @@ def store(delivery: Delivery, payload: dict[str, Any], *, claim: bool) -> Stored
     digest = payload_hash(payload)
     now = delivery.received_at
     trigger = Trigger.WEBHOOK
-    with transaction.atomic():
-        event = Event.objects.select_for_update().filter(**key).first()
-        if event is None:
-            # A new event is claimed by its own INSERT: no second write for the claim.
-            claimed: dict[str, Any] = {}
-            if claim:
-                claimed = {
-                    "status": EventStatus.PROCESSING,
-                    "lease_expires_at": lease_expiry(now),
-                    "attempt_count": 1,
-                }
-            try:
-                with transaction.atomic():  # a concurrent first delivery may win the insert
-                    event = Event.objects.create(
-                        **key,
-                        **event_fields(payload),
-                        **claimed,
-                        endpoint=delivery.endpoint,
-                        validation=delivery.validation,
-                        payload_hash=digest,
-                        received_at=now,
-                        last_received_at=now,
-                        delivery_count=1,
-                    )
-            except IntegrityError:
-                event = Event.objects.select_for_update().get(**key)
-                trigger = _count_redelivery(event, digest, now)
-        else:
+    # Built before the transaction: on SQLite the write lock is held from BEGIN.
+    claimed: dict[str, Any] = {}
+    if claim:  # a new event is claimed by its own INSERT: no second write for the claim
+        claimed = {
+            "status": EventStatus.PROCESSING,
+            "lease_expires_at": lease_expiry(now),
+            "attempt_count": 1,
+        }
+    new = Event(
+        **key,
+        **event_fields(payload),
+        **claimed,
+        endpoint=delivery.endpoint,
+        validation=delivery.validation,
+        payload_hash=digest,
+        received_at=now,
+        last_received_at=now,
+        delivery_count=1,
+    )
+    with write_transaction():
+        try:
+            # Most deliveries bring a new event: insert first and look up only on a
+            # conflict (a redelivery, or a concurrent first delivery that won).
+            with transaction.atomic():
+                new.save(force_insert=True)
+            event = new
+        except IntegrityError:
+            found = Event.objects.select_for_update().filter(**key).first()
+            if found is None:
+                raise
+            event = found
             trigger = _count_redelivery(event, digest, now)
         duplicate = trigger == Trigger.REDELIVERY
         delivery.event, delivery.duplicate = event, duplicate
@@ -146,6 +160,8 @@ def store(delivery: Delivery, payload: dict[str, Any], *, claim: bool) -> Stored
         elif not claim or done:
             delivery.response_status = 200  # the view updates it if the answer changes
         delivery.save(force_insert=True)
+        if then is not None and not claim and not done:
+            then(event)
         if not claim or busy or done:
             return Stored(event, duplicate, None, busy=busy)
         attempt: Attempt | None

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from hookconsole import signals
 from hookconsole.conf import hookconsole_settings
+from hookconsole.locking import write_transaction
 from hookconsole.models import Attempt, AttemptOutcome, Delivery, Event, EventStatus, Trigger
 from hookconsole.webhooks import Handler, registry
 
@@ -106,7 +107,7 @@ def claim_locked(
 def claim(
     event: Event, trigger: Trigger, *, user: AbstractBaseUser | None = None, force: bool = False
 ) -> Attempt | None:
-    with transaction.atomic():
+    with write_transaction():
         locked = Event.objects.select_for_update().get(pk=event.pk)
         attempt = claim_locked(locked, trigger, user=user, force=force)
     return attempt
@@ -214,14 +215,14 @@ def run(attempt: Attempt) -> Attempt:
     results: list[dict[str, Any]] = []
     started = time.perf_counter()
     try:
-        with transaction.atomic():
+        with write_transaction():
             signals.webhook_pre_process.send(sender=Event, instance=event, attempt=attempt)
             call_handlers(handlers, event, results)
             outcome = AttemptOutcome.SUCCEEDED if handlers else AttemptOutcome.SKIPPED
             _finish(attempt, outcome, results, started)
     except Exception as exc:
         mark_not_run(handlers, results)
-        with transaction.atomic():
+        with write_transaction():
             _finish(attempt, AttemptOutcome.FAILED, results, started, exc)
         logger.warning(
             "Stripe event %s (%s) failed: %s",

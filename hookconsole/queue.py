@@ -13,8 +13,9 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Q
+from django.tasks.backends.base import BaseTaskBackend
 from django.utils import timezone
 
 from hookconsole.conf import hookconsole_settings
@@ -24,13 +25,49 @@ from hookconsole.tasks import process_event_task
 logger = logging.getLogger("hookconsole")
 
 
+class QueueUnavailable(Exception):
+    """The task backend refused the task; the event stays pending for a retry or a sweep."""
+
+    def __init__(self, event: Event) -> None:
+        super().__init__(f"could not enqueue Stripe event {event.stripe_id}")
+        self.event = event
+
+
+def _stored_with_events(backend: BaseTaskBackend) -> bool:
+    """django-tasks-db keeping its tasks in the events' database."""
+    try:
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:
+        return False
+    return isinstance(backend, DatabaseBackend) and router.db_for_write(
+        DBTaskResult
+    ) == router.db_for_write(Event)
+
+
 def enqueue(event: Event, *, run_after: datetime | None = None) -> None:
-    """Enqueue the event's processing when the current transaction commits."""
+    """Enqueue the event's processing with the current transaction.
+
+    A queue kept in the same database takes the task in this transaction, so the
+    task commits with the event or not at all; any other queue gets it once the
+    transaction commits (a worker must find the event). Raises QueueUnavailable.
+    """
     options: dict[str, Any] = {"queue_name": hookconsole_settings.task_queue}
     if run_after is not None:
         options["run_after"] = run_after
     task, pk = process_event_task.using(**options), event.pk
-    transaction.on_commit(lambda: task.enqueue(pk))
+
+    def send() -> None:
+        try:
+            task.enqueue(pk)
+        except Exception as exc:
+            logger.exception("hookconsole: could not enqueue %s", event.stripe_id)
+            raise QueueUnavailable(event) from exc
+
+    if _stored_with_events(task.get_backend()):
+        send()
+    else:
+        transaction.on_commit(send)
 
 
 def schedule_retry(event: Event) -> None:

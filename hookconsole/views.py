@@ -16,7 +16,7 @@ from hookconsole.deliveries import BodyTooLarge, new_delivery, read_body, record
 from hookconsole.events import Stored, store
 from hookconsole.models import Delivery, Event, EventStatus, Reason
 from hookconsole.processing import answer_status, run
-from hookconsole.queue import enqueue
+from hookconsole.queue import QueueUnavailable, enqueue
 from hookconsole.validation import Rejected, validate
 
 logger = logging.getLogger("hookconsole")
@@ -30,7 +30,7 @@ def _answer(delivery: Delivery, status: int, body: dict[str, object]) -> JsonRes
 
 
 def _accepted(
-    delivery: Delivery, stored: Stored, callback: Callable[[Event], object] | None, queued: bool
+    delivery: Delivery, stored: Stored, callback: Callable[[Event], object] | None
 ) -> JsonResponse:
     event = stored.event
     body: dict[str, object] = {
@@ -42,15 +42,6 @@ def _accepted(
         # Not 2xx, so Stripe delivers again later and the outcome is not lost.
         return _answer(delivery, 409, {**body, "error": "event_busy"})
     done = event.status in (EventStatus.SUCCEEDED, EventStatus.SKIPPED)
-    if queued:
-        if not done:
-            try:
-                enqueue(event)  # not in a transaction here: enqueued at once
-            except Exception:
-                # Stored and pending: Stripe's retry (or `sweep`) enqueues it again.
-                logger.exception("hookconsole: could not enqueue %s", event.stripe_id)
-                return _answer(delivery, 503, {**body, "error": "queue_unavailable"})
-        return _answer(delivery, 200, body)
     if callback is not None:
         if done:
             return _answer(delivery, 200, body)
@@ -97,7 +88,18 @@ def stripe_webhook(request: HttpRequest, name: str = DEFAULT_ENDPOINT) -> JsonRe
         # Who processes the event: the callback, the task queue, or this request.
         callback = hookconsole_settings.webhook_event_callback
         queued = callback is None and hookconsole_settings.processing == "task"
-        stored = store(delivery, validated.payload, claim=callback is None and not queued)
+        stored = store(
+            delivery,
+            validated.payload,
+            claim=callback is None and not queued,
+            then=enqueue if queued else None,
+        )
+    except QueueUnavailable as unavailable:
+        # Stored and pending: Stripe's retry (or `sweep`) enqueues it again.
+        event = unavailable.event
+        answer: dict[str, object] = {"event": event.stripe_id, "status": event.status}
+        answer["error"] = "queue_unavailable"
+        return _answer(delivery, 503, answer)
     except Rejected as rejected:
         signals.webhook_post_validate.send(sender=Delivery, instance=delivery, valid=False)
         record_rejection(delivery, rejected, body)
@@ -105,4 +107,4 @@ def stripe_webhook(request: HttpRequest, name: str = DEFAULT_ENDPOINT) -> JsonRe
         if rejected.status == 405:
             response["Allow"] = "POST"
         return response
-    return _accepted(delivery, stored, callback, queued)
+    return _accepted(delivery, stored, callback)

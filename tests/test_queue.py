@@ -6,8 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.tasks import default_task_backend
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hookconsole.models import Attempt, Event, EventStatus, Trigger
@@ -137,3 +139,18 @@ def test_an_unreachable_queue_answers_503_and_keeps_the_event(
     assert response.status_code == 503
     assert response.json()["error"] == "queue_unavailable"
     assert Event.objects.get().status == EventStatus.PENDING
+
+
+def test_a_database_queue_takes_the_task_in_the_storing_transaction(
+    client: Client, settings: Any, task_mode: None
+) -> None:
+    pytest.importorskip("django_tasks_db", reason="needs django-tasks-db (the queue-db extra)")
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with CaptureQueriesContext(connection) as queries:
+        assert post_signed(client, make_event("hookconsole_test.write")).status_code == 200
+    stored = Event.objects.get()
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [stored.pk]
+    if connection.vendor == "sqlite":  # one transaction: event, delivery and task together
+        assert [q["sql"].split()[0] for q in queries.captured_queries].count("BEGIN") == 1

@@ -5,6 +5,9 @@ STRIPE_WEBHOOK_SECRET the endpoint's signing secret(s), comma-separated during r
 DJANGO_SECRET_KEY     required unless DEBUG
 DEBUG                 "1"/"true" for local development
 HOOKCONSOLE_DEMO      "1" registers the demo handlers (the run command sets it)
+HOOKCONSOLE_PROCESSING "inline" (default) or "task"
+HOOKCONSOLE_QUEUE     the task queue: "db" (django-tasks-db, run `manage.py db_worker`)
+                      or "rq" (django-tasks-rq on REDIS_URL, run `manage.py rqworker`)
 """
 
 from __future__ import annotations
@@ -82,6 +85,9 @@ def _database(url: str | None) -> dict[str, Any]:
         return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     return {
         "ENGINE": "django.db.backends.sqlite3",
+        # Kept open between requests: opening the file and its PRAGMAs cost as much
+        # as storing a delivery.
+        "CONN_MAX_AGE": 600,
         "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
         "OPTIONS": {
             # Writers queue on the lock instead of failing; WAL lets readers
@@ -112,6 +118,18 @@ STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else 
 HOOKCONSOLE_WEBHOOK_SECRET = [
     s for s in os.environ.get("STRIPE_WEBHOOK_SECRET", "").split(",") if s.strip()
 ] or (["whsec_local_demo_secret"] if (DEBUG or DEMO) else [])
+
+HOOKCONSOLE_PROCESSING = os.environ.get("HOOKCONSOLE_PROCESSING", "inline")
+QUEUE = os.environ.get("HOOKCONSOLE_QUEUE", "")
+if QUEUE == "db":
+    INSTALLED_APPS.append("django_tasks_db")
+    TASKS: dict[str, dict[str, Any]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif QUEUE == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif QUEUE:
+    raise ImproperlyConfigured(f"HOOKCONSOLE_QUEUE is {QUEUE!r}; use 'db' or 'rq'.")
 
 # Exports need their own permission (export_event, export_delivery, export_attempt).
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
