@@ -18,6 +18,7 @@ from django.utils import timezone
 from hookconsole.filters import EventFilter
 from hookconsole.models import AttemptOutcome, BulkRun, Event
 from hookconsole.processing import EventBusy, reprocess, requester
+from hookconsole.queue import QueueUnavailable, reprocess_later
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -81,9 +82,14 @@ def step(run: BulkRun, user: AbstractBaseUser | None = None) -> BulkRun:
                 break
             counter = "busy"
             try:
-                attempt = reprocess(event, user=user)
-                failed = attempt.outcome == AttemptOutcome.FAILED
-                counter = "failed" if failed else "succeeded"
+                if reprocess_later(event, user):
+                    counter = "queued"
+                else:
+                    attempt = reprocess(event, user=user)
+                    failed = attempt.outcome == AttemptOutcome.FAILED
+                    counter = "failed" if failed else "succeeded"
+            except QueueUnavailable:
+                break  # the cursor stays: the next step tries this event again
             except EventBusy:
                 pass
             BulkRun.objects.filter(pk=run.pk).update(

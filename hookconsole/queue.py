@@ -1,7 +1,9 @@
 """Task mode: events are processed by a django.tasks queue, retried with backoff.
 
 The endpoint stores the delivery and the event, enqueues ``process_event_task``
-once that commits, and answers at once. A failed attempt schedules the next retry
+(in the same transaction for a queue kept in that database, else once it
+commits) and answers at once; reprocesses from the console, the admin and bulk
+runs go through the same task. A failed attempt schedules the next retry
 from HOOKCONSOLE_RETRY_SCHEDULE (on backends that can defer a task); after the
 last one the event is marked as given up. A success, by any route, makes a pending
 retry a no-op. ``sweep`` re-enqueues what a crash or a lost task left behind.
@@ -10,8 +12,9 @@ retry a no-op. ``sweep`` re-enqueues what a crash or a lost task left behind.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import router, transaction
 from django.db.models import Q
@@ -21,6 +24,9 @@ from django.utils import timezone
 from hookconsole.conf import hookconsole_settings
 from hookconsole.models import Event, EventStatus
 from hookconsole.tasks import process_event_task
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 logger = logging.getLogger("hookconsole")
 
@@ -45,29 +51,46 @@ def _stored_with_events(backend: BaseTaskBackend) -> bool:
     ) == router.db_for_write(Event)
 
 
-def enqueue(event: Event, *, run_after: datetime | None = None) -> None:
-    """Enqueue the event's processing with the current transaction.
-
-    A queue kept in the same database takes the task in this transaction, so the
-    task commits with the event or not at all; any other queue gets it once the
-    transaction commits (a worker must find the event). Raises QueueUnavailable.
-    """
-    options: dict[str, Any] = {"queue_name": hookconsole_settings.task_queue}
-    if run_after is not None:
-        options["run_after"] = run_after
-    task, pk = process_event_task.using(**options), event.pk
+def _send(event: Event, enqueue: Callable[[], object]) -> None:
+    """Enqueue with the current transaction: in it for a queue kept in the events'
+    database (the task commits with the event or not at all), else once it commits
+    (a worker must find the event). Raises QueueUnavailable."""
 
     def send() -> None:
         try:
-            task.enqueue(pk)
+            enqueue()
         except Exception as exc:
             logger.exception("hookconsole: could not enqueue %s", event.stripe_id)
             raise QueueUnavailable(event) from exc
 
-    if _stored_with_events(task.get_backend()):
+    if _stored_with_events(process_event_task.get_backend()):
         send()
     else:
         transaction.on_commit(send)
+
+
+def enqueue(event: Event, *, run_after: datetime | None = None) -> None:
+    """Enqueue the event's processing with the current transaction (see _send)."""
+    options: dict[str, Any] = {"queue_name": hookconsole_settings.task_queue}
+    if run_after is not None:
+        options["run_after"] = run_after
+    task, pk = process_event_task.using(**options), event.pk
+    _send(event, lambda: task.enqueue(pk))
+
+
+def reprocess_later(event: Event, user: AbstractBaseUser | None) -> bool:
+    """In task mode, enqueue a reprocess of ``event`` and say so (True).
+
+    The console, the admin and bulk runs call this first: in task mode the queue's
+    workers run reprocesses too, with the same task; inline, they run in the request.
+    """
+    if hookconsole_settings.processing != "task":
+        return False
+    requester = user.pk if user is not None and user.is_authenticated else None
+    task = process_event_task.using(queue_name=hookconsole_settings.task_queue)
+    pk = event.pk
+    _send(event, lambda: task.enqueue(pk, requester, again=True))
+    return True
 
 
 def schedule_retry(event: Event) -> None:

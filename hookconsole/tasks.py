@@ -10,23 +10,35 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.contrib.auth import get_user_model
 from django.tasks import task
 
 from hookconsole.conf import hookconsole_settings
 from hookconsole.models import AttemptOutcome, Event, Trigger
-from hookconsole.processing import EventBusy, process_event
+from hookconsole.processing import EventBusy, process_event, reprocess
 from hookconsole.retention import duration, prune
 
 
 @task
-def process_event_task(event_pk: int) -> str:
-    """Process one event unless it is done or busy; schedule a retry when it fails."""
+def process_event_task(
+    event_pk: int, reprocess_for: int | None = None, *, again: bool = False
+) -> str:
+    """Process one event unless it is done or busy; schedule a retry when it fails.
+
+    ``again`` (a reprocess from the console, the admin or a bulk run) runs it
+    whatever its status, recorded as asked by the user ``reprocess_for``; no
+    automatic retry follows a reprocess that fails.
+    """
     from hookconsole.queue import schedule_retry
 
     event = Event.objects.filter(pk=event_pk).first()
     if event is None:
         return "gone"
     try:
+        if again:
+            users = get_user_model().objects
+            user = users.filter(pk=reprocess_for).first() if reprocess_for else None
+            return str(reprocess(event, user=user).outcome)
         attempt = process_event(event, trigger=Trigger.TASK)
     except EventBusy:
         return "busy"  # the attempt that holds it decides; its failure schedules a retry

@@ -154,3 +154,67 @@ def test_a_database_queue_takes_the_task_in_the_storing_transaction(
     assert DBTaskResult.objects.get().args_kwargs["args"] == [stored.pk]
     if connection.vendor == "sqlite":  # one transaction: event, delivery and task together
         assert [q["sql"].split()[0] for q in queries.captured_queries].count("BEGIN") == 1
+
+
+def reprocesses(backend: Any) -> list[Any]:
+    return [r for r in backend.results if r.kwargs.get("again")]
+
+
+def test_console_and_admin_reprocess_go_through_the_task(client: Client, queued: Any) -> None:
+    from django.contrib.auth.models import User
+
+    from .admin_helpers import client_for
+
+    post_signed(client, make_event("hookconsole_test.write"))
+    stored = Event.objects.get()
+    process_event_task.call(stored.pk)
+    staff = client_for("reprocessor")
+    user = User.objects.get(username="reprocessor")
+    response = staff.post(f"/console/events/{stored.pk}/reprocess/", follow=True)
+    assert "Queued for reprocessing" in response.content.decode()
+    staff.post(f"/admin/hookconsole/event/{stored.pk}/reprocess/")
+    staff.post(
+        "/admin/hookconsole/event/",
+        {"action": "reprocess_selected", "_selected_action": [stored.pk]},
+    )
+    assert [(r.args, r.kwargs) for r in reprocesses(queued)] == 3 * [
+        ([stored.pk, user.pk], {"again": True})
+    ]
+    assert stored.attempts.count() == 1  # nothing ran in the requests
+    assert process_event_task.call(stored.pk, user.pk, again=True) == "succeeded"
+    attempt = stored.attempts.latest("id")
+    assert (attempt.trigger, attempt.requested_by) == (Trigger.REPROCESS, user)
+    assert stored.attempts.count() == 2  # a succeeded event runs again when asked
+
+
+def test_a_bulk_run_queues_its_events(client: Client, queued: Any) -> None:
+    from hookconsole import bulk
+
+    testapp_handlers.SWITCHES["fail"] = True
+    for _ in range(3):
+        post_signed(client, make_event("hookconsole_test.fragile"))
+    for result in list(queued.results):
+        process_event_task.call(*result.args)
+    run = bulk.start({}, widen=False, user=None)
+    while run.state == run.State.RUNNING:
+        run = bulk.step(run)
+    assert (run.total, run.done, run.queued, run.succeeded, run.failed) == (3, 3, 3, 0, 0)
+    assert len(reprocesses(queued)) == 3
+
+
+def test_a_reprocess_with_the_queue_down_says_so(
+    client: Client, settings: Any, task_mode: None
+) -> None:
+    pytest.importorskip("django_tasks_rq", reason="needs django-tasks-rq for a queue to lose")
+    from .admin_helpers import client_for
+
+    post_signed(client, make_event("hookconsole_test.write"))  # immediate backend: processed
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:9/0"}}  # nothing listens
+    stored = Event.objects.get()
+    response = client_for("reprocessor").post(
+        f"/console/events/{stored.pk}/reprocess/", follow=True
+    )
+    assert response.status_code == 200
+    assert "The task queue is unavailable" in response.content.decode()
+    assert stored.attempts.count() == 1

@@ -19,11 +19,13 @@ from hookconsole.admin.display import badge, json_tree
 from hookconsole.admin.filters import AccountFilter, EndpointFilter, TypeFilter
 from hookconsole.models import Attempt, AttemptOutcome, Event, EventQuerySet
 from hookconsole.processing import EventBusy, reprocess
+from hookconsole.queue import QueueUnavailable, reprocess_later
 from hookconsole.resources import EventResource
 from hookconsole.webhooks import registry
 
 # Attempts and deliveries shown on an event's page; older ones are in their lists.
 DETAIL_ROWS = 50
+QUEUED, BUSY, UNAVAILABLE = "queued", "busy", "unavailable"
 # A bulk reprocess from the admin runs in the request; larger runs belong to a queue.
 MAX_BULK_REPROCESS = 200
 
@@ -120,11 +122,17 @@ class EventAdmin(LogAdmin):
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _reprocess_one(self, request: HttpRequest, event: Event) -> Attempt | None:
+    def _reprocess_one(self, request: HttpRequest, event: Event) -> Attempt | str:
+        """The attempt, or why there is none: QUEUED (task mode), BUSY or UNAVAILABLE."""
         try:
+            if reprocess_later(event, request.user):  # type: ignore[arg-type]
+                self.log_change(request, event, "Queued for reprocessing.")
+                return QUEUED
             attempt = reprocess(event, user=request.user)  # type: ignore[arg-type]
         except EventBusy:
-            return None
+            return BUSY
+        except QueueUnavailable:
+            return UNAVAILABLE
         self.log_change(
             request,
             event,
@@ -137,7 +145,11 @@ class EventAdmin(LogAdmin):
             raise PermissionDenied
         event = get_object_or_404(self.get_queryset(request), pk=object_id)
         attempt = self._reprocess_one(request, event)
-        if attempt is None:
+        if attempt == QUEUED:
+            messages.info(request, _("Queued for reprocessing: a worker runs it."))
+        elif attempt == UNAVAILABLE:
+            messages.error(request, _("The task queue is unavailable: nothing was queued."))
+        elif not isinstance(attempt, Attempt):
             messages.warning(request, _("This event is being processed right now; not run again."))
         elif attempt.outcome == AttemptOutcome.FAILED:
             messages.error(request, _("Reprocessed: failed with %s.") % attempt.exception_type)
@@ -159,9 +171,19 @@ class EventAdmin(LogAdmin):
             )
             return
         outcomes = [self._reprocess_one(request, event) for event in events]
-        succeeded = sum(1 for a in outcomes if a and a.outcome != AttemptOutcome.FAILED)
-        failed = sum(1 for a in outcomes if a and a.outcome == AttemptOutcome.FAILED)
-        busy = outcomes.count(None)
+        if QUEUED in outcomes:
+            queued = outcomes.count(QUEUED)
+            message = ngettext(
+                "Queued %(count)d event for reprocessing.",
+                "Queued %(count)d events for reprocessing.",
+                queued,
+            ) % {"count": queued}
+            messages.info(request, message)
+            return
+        attempts = [a for a in outcomes if isinstance(a, Attempt)]
+        succeeded = sum(1 for a in attempts if a.outcome != AttemptOutcome.FAILED)
+        failed = sum(1 for a in attempts if a.outcome == AttemptOutcome.FAILED)
+        busy = len(outcomes) - len(attempts)
         summary = ngettext(
             "Reprocessed %(count)d event: %(ok)d succeeded, %(failed)d failed, %(busy)d busy.",
             "Reprocessed %(count)d events: %(ok)d succeeded, %(failed)d failed, %(busy)d busy.",

@@ -20,6 +20,7 @@ from hookconsole.dryrun import dry_run
 from hookconsole.filters import WINDOWS, EventFilter
 from hookconsole.models import Event
 from hookconsole.processing import EventBusy, reprocess
+from hookconsole.queue import QueueUnavailable, reprocess_later
 from hookconsole.webhooks import registry
 
 PAGE_SIZE = 50
@@ -154,6 +155,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "hookconsole/console/event.html", context)
 
 
+QUEUED = "Queued for reprocessing: a worker runs it, and its attempt appears here."
+UNAVAILABLE = "The task queue is unavailable: nothing was queued. Try again shortly."
+
+
 def _acted(
     request: HttpRequest, event: Event, notice: str, level: int, **extra: Any
 ) -> HttpResponse:
@@ -170,7 +175,11 @@ def _acted(
 def reprocess_event(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
     try:
+        if reprocess_later(event, request.user):  # type: ignore[arg-type]
+            return _acted(request, event, QUEUED, messages.INFO)
         attempt = reprocess(event, user=request.user)  # type: ignore[arg-type]
+    except QueueUnavailable:
+        return _acted(request, event, UNAVAILABLE, messages.ERROR)
     except EventBusy:
         return _acted(
             request, event, "Being processed right now: not run again.", messages.WARNING

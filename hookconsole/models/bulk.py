@@ -35,6 +35,8 @@ class BulkRun(models.Model):
     succeeded = models.PositiveIntegerField(_("succeeded"), default=0)
     failed = models.PositiveIntegerField(_("failed"), default=0)
     busy = models.PositiveIntegerField(_("busy"), default=0)
+    # Task mode: handed to the queue's workers, whose attempts tell the outcome.
+    queued = models.PositiveIntegerField(_("queued"), default=0)
     # Whoever steps the run holds it until then; a crashed step's hold lapses.
     stepping_until = models.DateTimeField(null=True, blank=True)
 
