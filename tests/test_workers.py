@@ -200,3 +200,25 @@ def test_rq_workers_commit_each_event_exactly_once(client: Client) -> None:
         _, errors = worker.communicate(timeout=300)
         assert worker.returncode == 0, errors.decode()[-2000:]
     assert_exactly_once(answered)
+
+
+def test_eight_workers_under_http_load_and_concurrent_reprocess() -> None:
+    """tests/benchmarks/exactly_once.py at a size CI carries (the script runs 10,000)."""
+    pytest.importorskip("django_tasks_db", reason="needs django-tasks-db (the queue-db extra)")
+    pytest.importorskip("gunicorn", reason="needs gunicorn (the dev extra)")
+    from .benchmarks.exactly_once import SECRET, exercise
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.benchmarks.site_settings",
+        "DJANGO_SECRET_KEY": "test",
+        "STRIPE_WEBHOOK_SECRET": SECRET,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "HOOKCONSOLE_PROCESSING": "task",
+        "HOOKCONSOLE_QUEUE": "db",
+        "PYTHONPATH": str(ROOT),
+    }
+    summary = exercise(env, events=300, worker_count=8, queue="db")
+    assert summary["events"] == 300 and summary["answered_2xx"] == 360
+    assert summary["handler_rows"] >= 300 and summary["reprocessed"] > 0
