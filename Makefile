@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint
+.PHONY: run test lint bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +24,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+## bench: the benchmarks (ingest under gunicorn with wrk, lists, export, bulk); see README
+bench: $(STAMP)
+	command -v wrk >/dev/null || apt-get install -y -qq wrk
+	$(BIN)/python -m tests.benchmarks $(BENCH_ARGS)

@@ -2,7 +2,8 @@
 
 No Django, no database: what any Stripe endpoint in Python must at least do.
 hookconsole's ingest is reported as a fraction of this app's rate, served by the
-same gunicorn configuration.
+same gunicorn configuration. site_urls.django_floor does the same work as a view
+of the site (no database), to show how much of the gap is Django's own.
 """
 
 from __future__ import annotations

@@ -55,8 +55,8 @@ def signed_requests(path: Path, count: int, prefix: str) -> None:
     with path.open("w") as out:
         for n in range(count):
             body = json.dumps({**template, "id": f"evt_{prefix}_{n}"}, separators=(",", ":"))
-            signature = stripe.WebhookSignature._compute_signature(f"{now}.{body}", SECRET)
-            out.write(f"t={now},v1={signature}\t{body}\n")
+            signature = stripe.WebhookSignature.generate_signature_header(body, SECRET, now)
+            out.write(f"{signature}\t{body}\n")
 
 
 def free_port() -> int:
@@ -67,22 +67,25 @@ def free_port() -> int:
 
 @contextmanager
 def serving(app: str, env: dict[str, str]) -> Iterator[str]:
+    """gunicorn serving ``app`` on a free port; its log goes to a file, not a pipe."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", *GUNICORN, "--bind", f"127.0.0.1:{port}", app]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start: {server.stderr.read().decode()}")  # type: ignore[union-attr]
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=log)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                with socket.socket() as sock:
+                    if sock.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"gunicorn did not start: {log.read().decode()}")
+                time.sleep(0.1)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def load(url: str, requests: Path, duration: float, concurrency: int) -> dict[str, Any]:
@@ -178,12 +181,17 @@ def drain(env: dict[str, str], queue: str, expected: int, count: int) -> float:
 
 
 def run(
-    label: str, app: str, env: dict[str, str], args: argparse.Namespace, folder: Path
+    label: str,
+    app: str,
+    env: dict[str, str],
+    args: argparse.Namespace,
+    folder: Path,
+    path: str = "/webhooks/stripe/",
 ) -> dict[int, dict[str, Any]]:
     """Load ``app`` at each concurrency; a short warm-up first. Results by concurrency."""
     results = {}
     with serving(app, env) as server:
-        url = f"{server}/webhooks/stripe/"
+        url = f"{server}{path}"
         warm = folder / f"{label}-warm.txt"
         signed_requests(warm, 500, f"{label}_warm")
         results[0] = load(url, warm, 1, 2)
@@ -225,11 +233,16 @@ def main(argv: list[str] | None = None) -> None:
     floors = run("floor", "tests.benchmarks.floor:application", floor_env, args, folder)
     for concurrency, result in list(floors.items())[1:]:
         report("floor (verify + parse)", result, concurrency, None)
+    django_env = database_env("sqlite", "inline", args.queue, folder)
+    site = "hookconsole.site.wsgi"
+    djangos = run("django", site, django_env, args, folder, "/bench/floor/")
+    for concurrency, result in list(djangos.items())[1:]:
+        report("Django view, no db", result, concurrency, floors[concurrency]["rps"])
     for database in args.databases:
         for mode in args.modes:
             env = database_env(database, mode, args.queue, folder)
             label = f"{database} {mode}" + (f" ({args.queue})" if mode == "task" else "")
-            results = run(label.replace(" ", "_"), "hookconsole.site.wsgi", env, args, folder)
+            results = run(label.replace(" ", "_"), site, env, args, folder)
             for concurrency, result in results.items():
                 if concurrency:  # 0 is the warm-up
                     report(label, result, concurrency, floors[concurrency]["rps"])

@@ -4,3 +4,4 @@ from hookconsole.site.settings import *  # noqa: F403
 from hookconsole.site.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
+ROOT_URLCONF = "tests.benchmarks.site_urls"
