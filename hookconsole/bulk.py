@@ -16,8 +16,9 @@ from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from hookconsole.filters import EventFilter
-from hookconsole.models import AttemptOutcome, BulkRun, Event
-from hookconsole.processing import EventBusy, reprocess, requester
+from hookconsole.models import AttemptOutcome, BulkRun, Event, Trigger
+from hookconsole.processing import EventBusy, claim, requester
+from hookconsole.processing import run as run_attempt
 from hookconsole.queue import QueueUnavailable, reprocess_later
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 # How long one step may work before it answers, and how long its hold lasts.
 STEP_SECONDS = 1.0
+BATCH = 100  # events read per query; cancel is checked between batches
 HOLD = timedelta(seconds=60)
 
 
@@ -60,6 +62,19 @@ def _hold(run: BulkRun) -> bool:
     return held == 1
 
 
+def _reprocess_one(pk: int, user: AbstractBaseUser | None) -> str:
+    """Reprocess (or, in task mode, queue) one event; the counter it adds to."""
+    event = Event(pk=pk)  # claim() reads and locks the row itself
+    if reprocess_later(event, user):
+        return "queued"
+    try:
+        attempt = claim(event, Trigger.REPROCESS, user=user, force=True)
+    except (EventBusy, Event.DoesNotExist):
+        return "busy"
+    assert attempt is not None  # force=True always claims or raises
+    return "failed" if run_attempt(attempt).outcome == AttemptOutcome.FAILED else "succeeded"
+
+
 def step(run: BulkRun, user: AbstractBaseUser | None = None) -> BulkRun:
     """Reprocess the next events for about STEP_SECONDS; finish the run when none is left."""
     if not _hold(run):  # finished, cancelled, or another step is at work
@@ -67,34 +82,37 @@ def step(run: BulkRun, user: AbstractBaseUser | None = None) -> BulkRun:
         return run
     events, _ = selection(run.filters, widen=True)
     deadline = time.monotonic() + STEP_SECONDS
+    stop = False
     try:
-        first = True
-        while first or time.monotonic() < deadline:  # at least one event per step
-            first = False
+        while not stop:
             run.refresh_from_db(fields=["cursor", "state"])
             if run.state != BulkRun.State.RUNNING:
                 break
-            event = events.filter(pk__gt=run.cursor, pk__lte=run.upper_pk).order_by("pk").first()
-            if event is None:
+            # A batch of the next matching events; one may change in the second it
+            # waits (a redelivery succeeds): it is reprocessed all the same.
+            batch = list(
+                events.filter(pk__gt=run.cursor, pk__lte=run.upper_pk)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:BATCH]
+            )
+            if not batch:
                 BulkRun.objects.filter(pk=run.pk, state=BulkRun.State.RUNNING).update(
                     state=BulkRun.State.FINISHED, finished_at=timezone.now()
                 )
                 break
-            counter = "busy"
-            try:
-                if reprocess_later(event, user):
-                    counter = "queued"
-                else:
-                    attempt = reprocess(event, user=user)
-                    failed = attempt.outcome == AttemptOutcome.FAILED
-                    counter = "failed" if failed else "succeeded"
-            except QueueUnavailable:
-                break  # the cursor stays: the next step tries this event again
-            except EventBusy:
-                pass
-            BulkRun.objects.filter(pk=run.pk).update(
-                cursor=event.pk, done=F("done") + 1, **{counter: F(counter) + 1}
-            )
+            for pk in batch:
+                try:
+                    counter = _reprocess_one(pk, user)
+                except QueueUnavailable:
+                    stop = True  # the cursor stays: the next step tries this event again
+                    break
+                # After each event, so that a crash repeats at most that one.
+                BulkRun.objects.filter(pk=run.pk).update(
+                    cursor=pk, done=F("done") + 1, **{counter: F(counter) + 1}
+                )
+                if time.monotonic() >= deadline:  # at least one event per step
+                    stop = True
+                    break
     finally:
         BulkRun.objects.filter(pk=run.pk).update(stepping_until=None)
     run.refresh_from_db()

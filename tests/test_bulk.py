@@ -50,20 +50,20 @@ def test_a_crashed_step_loses_nothing(monkeypatch: Any) -> None:
     populate(count=4, type="hookconsole_test.fragile")
     run = bulk.start({}, widen=False, user=None)
     calls = {"n": 0}
-    real = bulk.reprocess
+    real = bulk.claim
 
-    def dies_on_the_third(event: Any, user: Any = None) -> Any:
+    def dies_on_the_third(event: Any, *args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 3:
             raise SystemExit("the worker died")
-        return real(event, user=user)
+        return real(event, *args, **kwargs)
 
-    monkeypatch.setattr(bulk, "reprocess", dies_on_the_third)
+    monkeypatch.setattr(bulk, "claim", dies_on_the_third)
     with pytest.raises(SystemExit):
         bulk.step(run)
     run.refresh_from_db()
     assert run.done == 2 and run.stepping_until is None
-    monkeypatch.setattr(bulk, "reprocess", real)
+    monkeypatch.setattr(bulk, "claim", real)
     while run.state == BulkRun.State.RUNNING:
         run = bulk.step(run)
     assert (run.done, run.failed) == (4, 4)
