@@ -31,21 +31,21 @@ def process_event_task(
     """
     from hookconsole.queue import schedule_retry
 
-    event = Event.objects.filter(pk=event_pk).first()
-    if event is None:
-        return "gone"
+    event = Event(pk=event_pk)  # claim() reads and locks the row itself
     try:
         if again:
             users = get_user_model().objects
             user = users.filter(pk=reprocess_for).first() if reprocess_for else None
             return str(reprocess(event, user=user).outcome)
         attempt = process_event(event, trigger=Trigger.TASK)
+    except Event.DoesNotExist:
+        return "gone"  # pruned since
     except EventBusy:
         return "busy"  # the attempt that holds it decides; its failure schedules a retry
-    if attempt is None:
-        return str(event.status)  # done already: a retry after a success is cancelled here
+    if attempt is None:  # succeeded or skipped already: a retry after a success ends here
+        return str(Event.objects.filter(pk=event_pk).values_list("status", flat=True).first())
     if attempt.outcome == AttemptOutcome.FAILED:
-        schedule_retry(event)
+        schedule_retry(attempt.event)
     return str(attempt.outcome)
 
 
