@@ -69,7 +69,8 @@ def workers(env: dict[str, str], queue: str, count: int) -> Iterator[None]:
     if queue == "db":
         command = ["db_worker", "--no-startup-delay", "--interval", "0.05"]
     else:
-        command = ["rqworker", "default"]
+        command = ["rqworker", "--job-class", "django_tasks_rq.backend.Job"]
+        command += ["--worker-class", "rq.worker.SimpleWorker", "default"]
     processes = [
         subprocess.Popen(
             [sys.executable, "manage.py", *command],

@@ -158,7 +158,8 @@ def drain(env: dict[str, str], queue: str, expected: int, count: int) -> float:
     if queue == "db":
         command = ["db_worker", "--no-startup-delay", "--interval", "0.05"]
     else:
-        command = ["rqworker", "default"]
+        command = ["rqworker", "--job-class", "django_tasks_rq.backend.Job"]
+        command += ["--worker-class", "rq.worker.SimpleWorker", "default"]
     started = time.perf_counter()
     workers = [
         subprocess.Popen(
