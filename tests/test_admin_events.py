@@ -223,3 +223,14 @@ def test_reprocess_of_a_busy_event_says_so(reprocessor: Client) -> None:
     response = reprocessor.post(f"{LIST}{event.pk}/reprocess/", follow=True)
     assert "being processed right now" in response.content.decode()
     assert event.attempts.count() == 2  # the delivery's and the claim; none from the button
+
+
+@pytest.mark.parametrize("model", [Event, Attempt])
+def test_row_checkbox_is_djangos_markup(model: Any) -> None:
+    from django.contrib import admin
+    from django.contrib.admin import ModelAdmin
+
+    populate(count=1, type='hookconsole_test.hostile"<b>')
+    obj = model.objects.first()
+    model_admin = admin.site.get_model_admin(model)
+    assert model_admin.action_checkbox(obj) == ModelAdmin.action_checkbox(model_admin, obj)

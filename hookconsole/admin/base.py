@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation, ShowFacets
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, path
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin
 
@@ -32,6 +36,18 @@ class LogAdmin(ExportActionAdmin, ModelAdmin):  # type: ignore[misc]
 
     paginator = CappedPaginator
     show_full_result_count = False
+
+    def action_checkbox(self, obj: Any) -> SafeString:
+        """Django's row checkbox, written directly: rendering it through the form
+        widget templates took a third of a 50-row page. Same markup (tested)."""
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
+
     show_facets = ShowFacets.NEVER
     list_per_page = 50
     formats = EXPORT_FORMATS
