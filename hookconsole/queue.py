@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db import router, transaction
 from django.db.models import Q
 from django.tasks.backends.base import BaseTaskBackend
@@ -41,11 +42,12 @@ class QueueUnavailable(Exception):
 
 def _stored_with_events(backend: BaseTaskBackend) -> bool:
     """django-tasks-db keeping its tasks in the events' database."""
-    try:
-        from django_tasks_db.backend import DatabaseBackend
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:
+    # Installed as a package is not enough: its models import only as an app.
+    if not apps.is_installed("django_tasks_db"):
         return False
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
     return isinstance(backend, DatabaseBackend) and router.db_for_write(
         DBTaskResult
     ) == router.db_for_write(Event)

@@ -218,3 +218,21 @@ def test_a_reprocess_with_the_queue_down_says_so(
     assert response.status_code == 200
     assert "The task queue is unavailable" in response.content.decode()
     assert stored.attempts.count() == 1
+
+
+def test_other_queues_do_not_need_django_tasks_db_as_an_app(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from hookconsole.queue import _stored_with_events
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert _stored_with_events(process_event_task.get_backend())
+    pytest.importorskip("django_tasks_rq", reason="needs django-tasks-rq")
+    # An RQ site: the package is there (a dependency) but not the app, whose models
+    # then refuse to import.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "django_tasks_db"]
+    monkeypatch.delitem(sys.modules, "django_tasks_db.models")
+    assert not _stored_with_events(process_event_task.get_backend())
