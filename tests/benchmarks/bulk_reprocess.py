@@ -35,6 +35,7 @@ def main(failed: int) -> None:
 
     call_command("migrate", verbosity=0)
     Event.objects.all().delete()
+    HandlerWrite.objects.all().delete()
     insert_events(failed * 10)
 
     @webhooks.handler(*{t.split(".")[0] for t in TYPES})
