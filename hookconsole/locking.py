@@ -25,7 +25,9 @@ except ImportError:  # Windows: SQLite's own back-off applies
 
 _held = threading.RLock()
 _depth = 0
-_files: dict[str, int] = {}
+# Per process: a forked child shares its parent's open files, and flock() locks
+# an open file, so a descriptor opened before a fork would not exclude the two.
+_files: dict[tuple[int, str], int] = {}
 
 
 def _lock_path() -> str | None:
@@ -42,17 +44,18 @@ def _file_lock(path: str) -> Iterator[None]:
     global _depth
     # Threads of one process share the file descriptor, so they queue on _held first.
     with _held:
+        key = (os.getpid(), path)
         if _depth == 0:
-            if path not in _files:
-                _files[path] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(_files[path], fcntl.LOCK_EX)
+            if key not in _files:
+                _files[key] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(_files[key], fcntl.LOCK_EX)
         _depth += 1
         try:
             yield
         finally:
             _depth -= 1
             if _depth == 0:
-                fcntl.flock(_files[path], fcntl.LOCK_UN)
+                fcntl.flock(_files[key], fcntl.LOCK_UN)
 
 
 @contextmanager

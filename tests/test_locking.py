@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,31 @@ def test_in_memory_databases_and_open_transactions_need_no_queue() -> None:
         assert locking._lock_path() is None  # the test database is in memory
     with locking.write_transaction():
         assert connection.in_atomic_block
+
+
+def test_a_forked_child_takes_its_own_turn(tmp_path: Path) -> None:
+    # As gunicorn forks workers: a descriptor the parent opened must not be shared.
+    import os
+
+    path = str(tmp_path / "lock")
+    with locking._file_lock(path):
+        pass  # the parent's descriptor is open from here on
+    go_read, go_write = os.pipe()
+    done_read, done_write = os.pipe()
+    with warnings.catch_warnings():
+        # The suite may have other threads (a live server); the child touches none of them.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        os.read(go_read, 1)
+        with locking._file_lock(path):
+            os.write(done_write, b"x")
+        os._exit(0)
+    os.set_blocking(done_read, False)
+    with locking._file_lock(path):
+        os.write(go_write, b"x")
+        time.sleep(0.3)
+        with pytest.raises(BlockingIOError):
+            os.read(done_read, 1)  # the child is still waiting for its turn
+    os.waitpid(child, 0)
+    assert os.read(done_read, 1) == b"x"
