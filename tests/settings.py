@@ -30,3 +30,4 @@ if os.environ.get("HOOKCONSOLE_TEST_TASKS") == "db":
     HOOKCONSOLE_PROCESSING_LEASE = int(os.environ.get("HOOKCONSOLE_TEST_LEASE", "600"))
 if os.environ.get("HOOKCONSOLE_TEST_TASKS") == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    HOOKCONSOLE_RETRY_SCHEDULE = [1, 1, 1]

@@ -31,7 +31,7 @@ from typing import Any
 
 import stripe
 
-from tests.benchmarks.http_ingest import ROOT, SECRET, manage, serving
+from tests.benchmarks.http_ingest import ROOT, SECRET, manage, serving, stop
 
 REDELIVERED = 5  # every fifth event is delivered twice
 
@@ -84,10 +84,7 @@ def workers(env: dict[str, str], queue: str, count: int) -> Iterator[None]:
     try:
         yield
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=60)
+        stop(processes)
 
 
 class Reprocessor(threading.Thread):

@@ -174,11 +174,22 @@ def drain(env: dict[str, str], queue: str, expected: int, count: int) -> float:
     try:
         while counts(env)["succeeded"] < expected:
             time.sleep(0.2)
+        return expected / (time.perf_counter() - started)
     finally:
-        for worker in workers:
-            worker.terminate()
-            worker.wait(timeout=30)
-    return expected / (time.perf_counter() - started)
+        stop(workers)
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Stop workers whose work is done; an RQ worker may take a minute to exit on its
+    own (its pubsub thread reads with a 60 s timeout), so it is killed after 5 s."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def run(
