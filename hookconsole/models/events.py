@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from django.db import connections, models
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,12 +37,9 @@ class EventQuerySet(models.QuerySet["Event"]):
     def of_type(self, type_or_prefix: str) -> EventQuerySet:
         """Exact type, or every type under a dot-segment prefix ("invoice", "invoice.")."""
         exact = type_or_prefix.rstrip(".")
-        if connections[self.db].vendor == "postgresql":
-            # The varchar_pattern_ops index serves both; the planner's statistics
-            # tell a common prefix (walk the newest rows) from a rare one.
-            return self.filter(models.Q(type=exact) | models.Q(type__startswith=exact + "."))
-        # SQLite reads no index for LIKE, and sorts a whole range before LIMIT; the
-        # list of types under the prefix (from the index) is a plain IN it plans well.
+        # The types under the prefix, read from the index, as a plain IN: SQLite reads
+        # no index for LIKE, and PostgreSQL's planner filtered the whole index for
+        # "type = x OR type LIKE 'x.%'" before a capped count (28 ms at 1M rows).
         types = distinct_values(Event, "type", self.db, prefix=exact)
         return self.filter(type__in=[t for t in types if t == exact or t.startswith(exact + ".")])
 
@@ -152,13 +149,6 @@ class Event(models.Model):
             # "Failed invoice.* events", the dashboard's usual question.
             models.Index(
                 fields=["status", "type", "-received_at", "-id"], name="hookconsole_event_stype"
-            ),
-            # Type prefixes ("invoice.") on PostgreSQL, whatever the collation;
-            # other databases ignore opclasses and SQLite filters by range instead.
-            models.Index(
-                fields=["type"],
-                opclasses=["varchar_pattern_ops"],
-                name="hookconsole_event_tprefix",
             ),
             models.Index(
                 fields=["livemode", "-received_at", "-id"], name="hookconsole_event_mode"
