@@ -24,14 +24,12 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 import stripe
 
-from tests.benchmarks.http_ingest import ROOT, SECRET, manage, serving, stop
+from tests.benchmarks.http_ingest import ROOT, SECRET, manage, serving, workers
 
 REDELIVERED = 5  # every fifth event is delivered twice
 
@@ -62,29 +60,6 @@ def post_all(base: str, events: int, prefix: str) -> list[str]:
 
     with ThreadPoolExecutor(4) as pool:
         return [i for chunk in pool.map(send, [ids[n::4] for n in range(4)]) for i in chunk]
-
-
-@contextmanager
-def workers(env: dict[str, str], queue: str, count: int) -> Iterator[None]:
-    if queue == "db":
-        command = ["db_worker", "--no-startup-delay", "--interval", "0.05"]
-    else:
-        command = ["rqworker", "--job-class", "django_tasks_rq.backend.Job"]
-        command += ["--worker-class", "rq.worker.SimpleWorker", "default"]
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(count)
-    ]
-    try:
-        yield
-    finally:
-        stop(processes)
 
 
 class Reprocessor(threading.Thread):

@@ -153,15 +153,15 @@ def database_env(database: str, mode: str, queue: str, folder: Path) -> dict[str
     return env
 
 
-def drain(env: dict[str, str], queue: str, expected: int, count: int) -> float:
-    """Start ``count`` workers and time them until every event succeeded; events/s."""
+@contextmanager
+def workers(env: dict[str, str], queue: str, count: int) -> Iterator[None]:
+    """``count`` queue workers (db_worker or rqworker) on ``env``'s database."""
     if queue == "db":
         command = ["db_worker", "--no-startup-delay", "--interval", "0.05"]
     else:
         command = ["rqworker", "--job-class", "django_tasks_rq.backend.Job"]
         command += ["--worker-class", "rq.worker.SimpleWorker", "default"]
-    started = time.perf_counter()
-    workers = [
+    processes = [
         subprocess.Popen(
             [sys.executable, "manage.py", *command],
             cwd=ROOT,
@@ -172,11 +172,18 @@ def drain(env: dict[str, str], queue: str, expected: int, count: int) -> float:
         for _ in range(count)
     ]
     try:
+        yield
+    finally:
+        stop(processes)
+
+
+def drain(env: dict[str, str], queue: str, expected: int, count: int) -> float:
+    """Start ``count`` workers and time them until every event succeeded; events/s."""
+    started = time.perf_counter()
+    with workers(env, queue, count):
         while counts(env)["succeeded"] < expected:
             time.sleep(0.2)
         return expected / (time.perf_counter() - started)
-    finally:
-        stop(workers)
 
 
 def stop(processes: list[subprocess.Popen[bytes]]) -> None:
