@@ -16,10 +16,9 @@ from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from hookconsole.filters import EventFilter
-from hookconsole.models import AttemptOutcome, BulkRun, Event, Trigger
-from hookconsole.processing import EventBusy, claim, requester
-from hookconsole.processing import run as run_attempt
-from hookconsole.queue import QueueUnavailable, reprocess_later
+from hookconsole.models import Attempt, AttemptOutcome, BulkRun, Event
+from hookconsole.processing import requester
+from hookconsole.queue import UNAVAILABLE, request_reprocess
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -63,16 +62,15 @@ def _hold(run: BulkRun) -> bool:
 
 
 def _reprocess_one(pk: int, user: AbstractBaseUser | None) -> str:
-    """Reprocess (or, in task mode, queue) one event; the counter it adds to."""
-    event = Event(pk=pk)  # claim() reads and locks the row itself
-    if reprocess_later(event, user):
-        return "queued"
+    """Reprocess (or, in task mode, queue) one event; the counter it adds to, or
+    UNAVAILABLE when the queue refused it."""
     try:
-        attempt = claim(event, Trigger.REPROCESS, user=user, force=True)
-    except (EventBusy, Event.DoesNotExist):
+        attempt = request_reprocess(Event(pk=pk), user)  # claim() reads the row itself
+    except Event.DoesNotExist:  # pruned since its batch was read
         return "busy"
-    assert attempt is not None  # force=True always claims or raises
-    return "failed" if run_attempt(attempt).outcome == AttemptOutcome.FAILED else "succeeded"
+    if not isinstance(attempt, Attempt):
+        return attempt  # QUEUED, BUSY (the names of their counters) or UNAVAILABLE
+    return "failed" if attempt.outcome == AttemptOutcome.FAILED else "succeeded"
 
 
 def step(run: BulkRun, user: AbstractBaseUser | None = None) -> BulkRun:
@@ -101,9 +99,8 @@ def step(run: BulkRun, user: AbstractBaseUser | None = None) -> BulkRun:
                 )
                 break
             for pk in batch:
-                try:
-                    counter = _reprocess_one(pk, user)
-                except QueueUnavailable:
+                counter = _reprocess_one(pk, user)
+                if counter == UNAVAILABLE:
                     stop = True  # the cursor stays: the next step tries this event again
                     break
                 # After each event, so that a crash repeats at most that one.

@@ -30,7 +30,7 @@ from hookconsole.webhooks import Handler, registry
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
-__all__ = ["EventBusy", "claim", "process_event", "reprocess", "run"]
+__all__ = ["EventBusy", "claim", "process_event", "reprocess", "rerun", "run"]
 
 logger = logging.getLogger("hookconsole")
 
@@ -252,13 +252,18 @@ def process_event(
     return run(attempt) if attempt is not None else None
 
 
+def rerun(event: Event, user: AbstractBaseUser | None = None) -> Attempt:
+    """``reprocess`` without reading ``event`` back: for callers done with it."""
+    attempt = claim(event, Trigger.REPROCESS, user=user, force=True)
+    assert attempt is not None  # force=True always claims or raises
+    return run(attempt)
+
+
 def reprocess(event: Event, user: AbstractBaseUser | None = None) -> Attempt:
     """Run the event's handlers again, whatever its status, as a new attempt.
 
     Records who asked. Raises EventBusy while another attempt runs.
     """
-    attempt = claim(event, Trigger.REPROCESS, user=user, force=True)
-    assert attempt is not None  # force=True always claims or raises
-    attempt = run(attempt)
+    attempt = rerun(event, user)
     event.refresh_from_db()
     return attempt

@@ -23,7 +23,8 @@ from django.tasks.backends.base import BaseTaskBackend
 from django.utils import timezone
 
 from hookconsole.conf import hookconsole_settings
-from hookconsole.models import Event, EventStatus
+from hookconsole.models import Attempt, Event, EventStatus
+from hookconsole.processing import EventBusy, rerun
 from hookconsole.tasks import process_event_task
 
 if TYPE_CHECKING:
@@ -83,8 +84,7 @@ def enqueue(event: Event, *, run_after: datetime | None = None) -> None:
 def reprocess_later(event: Event, user: AbstractBaseUser | None) -> bool:
     """In task mode, enqueue a reprocess of ``event`` and say so (True).
 
-    The console, the admin and bulk runs call this first: in task mode the queue's
-    workers run reprocesses too, with the same task; inline, they run in the request.
+    In task mode the queue's workers run reprocesses too, with the same task.
     """
     if hookconsole_settings.processing != "task":
         return False
@@ -93,6 +93,26 @@ def reprocess_later(event: Event, user: AbstractBaseUser | None) -> bool:
     pk = event.pk
     _send(event, lambda: task.enqueue(pk, requester, again=True))
     return True
+
+
+QUEUED, BUSY, UNAVAILABLE = "queued", "busy", "unavailable"
+
+
+def request_reprocess(event: Event, user: AbstractBaseUser | None) -> Attempt | str:
+    """Reprocess ``event`` for ``user`` where the mode runs it: in this process (inline)
+    or on the queue (task mode). The dashboard, the admin and bulk runs all ask here.
+
+    Returns the attempt, or why there is none: QUEUED (task mode), BUSY (another
+    attempt holds the event) or UNAVAILABLE (the queue refused the task).
+    """
+    try:
+        if reprocess_later(event, user):
+            return QUEUED
+        return rerun(event, user=user)  # callers read the event again if they need it
+    except EventBusy:
+        return BUSY
+    except QueueUnavailable:
+        return UNAVAILABLE
 
 
 def schedule_retry(event: Event) -> None:

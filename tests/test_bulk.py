@@ -50,7 +50,7 @@ def test_a_crashed_step_loses_nothing(monkeypatch: Any) -> None:
     populate(count=4, type="hookconsole_test.fragile")
     run = bulk.start({}, widen=False, user=None)
     calls = {"n": 0}
-    real = bulk.claim
+    real = bulk.request_reprocess
 
     def dies_on_the_third(event: Any, *args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
@@ -58,12 +58,12 @@ def test_a_crashed_step_loses_nothing(monkeypatch: Any) -> None:
             raise SystemExit("the worker died")
         return real(event, *args, **kwargs)
 
-    monkeypatch.setattr(bulk, "claim", dies_on_the_third)
+    monkeypatch.setattr(bulk, "request_reprocess", dies_on_the_third)
     with pytest.raises(SystemExit):
         bulk.step(run)
     run.refresh_from_db()
     assert run.done == 2 and run.stepping_until is None
-    monkeypatch.setattr(bulk, "claim", real)
+    monkeypatch.setattr(bulk, "request_reprocess", real)
     while run.state == BulkRun.State.RUNNING:
         run = bulk.step(run)
     assert (run.done, run.failed) == (4, 4)

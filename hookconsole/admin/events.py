@@ -18,14 +18,12 @@ from hookconsole.admin.base import LogAdmin
 from hookconsole.admin.display import badge, json_tree
 from hookconsole.admin.filters import AccountFilter, EndpointFilter, TypeFilter
 from hookconsole.models import Attempt, AttemptOutcome, Event, EventQuerySet
-from hookconsole.processing import EventBusy, reprocess
-from hookconsole.queue import QueueUnavailable, reprocess_later
+from hookconsole.queue import QUEUED, UNAVAILABLE, request_reprocess
 from hookconsole.resources import EventResource
 from hookconsole.webhooks import registry
 
 # Attempts and deliveries shown on an event's page; older ones are in their lists.
 DETAIL_ROWS = 50
-QUEUED, BUSY, UNAVAILABLE = "queued", "busy", "unavailable"
 # A bulk reprocess from the admin runs in the request; larger runs belong to a queue.
 MAX_BULK_REPROCESS = 200
 
@@ -123,21 +121,16 @@ class EventAdmin(LogAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _reprocess_one(self, request: HttpRequest, event: Event) -> Attempt | str:
-        """The attempt, or why there is none: QUEUED (task mode), BUSY or UNAVAILABLE."""
-        try:
-            if reprocess_later(event, request.user):  # type: ignore[arg-type]
-                self.log_change(request, event, "Queued for reprocessing.")
-                return QUEUED
-            attempt = reprocess(event, user=request.user)  # type: ignore[arg-type]
-        except EventBusy:
-            return BUSY
-        except QueueUnavailable:
-            return UNAVAILABLE
-        self.log_change(
-            request,
-            event,
-            f"Reprocessed: {attempt.get_outcome_display()} (attempt {attempt.pk}).",
-        )
+        """The attempt, or why there is none (see queue.request_reprocess); logged."""
+        attempt = request_reprocess(event, request.user)  # type: ignore[arg-type]
+        if attempt == QUEUED:
+            self.log_change(request, event, "Queued for reprocessing.")
+        elif isinstance(attempt, Attempt):
+            self.log_change(
+                request,
+                event,
+                f"Reprocessed: {attempt.get_outcome_display()} (attempt {attempt.pk}).",
+            )
         return attempt
 
     def reprocess_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

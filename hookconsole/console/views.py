@@ -18,9 +18,9 @@ from hookconsole.console.access import console_view, htmx
 from hookconsole.console.stats import figures
 from hookconsole.dryrun import dry_run
 from hookconsole.filters import WINDOWS, EventFilter
-from hookconsole.models import Event
-from hookconsole.processing import EventBusy, reprocess
-from hookconsole.queue import QueueUnavailable, reprocess_later
+from hookconsole.models import Attempt, Event
+from hookconsole.processing import EventBusy
+from hookconsole.queue import QUEUED, UNAVAILABLE, request_reprocess
 from hookconsole.webhooks import registry
 
 PAGE_SIZE = 50
@@ -155,8 +155,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "hookconsole/console/event.html", context)
 
 
-QUEUED = "Queued for reprocessing: a worker runs it, and its attempt appears here."
-UNAVAILABLE = "The task queue is unavailable: nothing was queued. Try again shortly."
+QUEUED_NOTICE = "Queued for reprocessing: a worker runs it, and its attempt appears here."
+UNAVAILABLE_NOTICE = "The task queue is unavailable: nothing was queued. Try again shortly."
 
 
 def _acted(
@@ -174,13 +174,12 @@ def _acted(
 @console_view("hookconsole.reprocess_event")
 def reprocess_event(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
-    try:
-        if reprocess_later(event, request.user):  # type: ignore[arg-type]
-            return _acted(request, event, QUEUED, messages.INFO)
-        attempt = reprocess(event, user=request.user)  # type: ignore[arg-type]
-    except QueueUnavailable:
-        return _acted(request, event, UNAVAILABLE, messages.ERROR)
-    except EventBusy:
+    attempt = request_reprocess(event, request.user)  # type: ignore[arg-type]
+    if attempt == QUEUED:
+        return _acted(request, event, QUEUED_NOTICE, messages.INFO)
+    if attempt == UNAVAILABLE:
+        return _acted(request, event, UNAVAILABLE_NOTICE, messages.ERROR)
+    if not isinstance(attempt, Attempt):
         return _acted(
             request, event, "Being processed right now: not run again.", messages.WARNING
         )
