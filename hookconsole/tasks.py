@@ -15,7 +15,7 @@ from django.tasks import task
 
 from hookconsole.conf import hookconsole_settings
 from hookconsole.models import AttemptOutcome, Event, Trigger
-from hookconsole.processing import EventBusy, process_event, reprocess
+from hookconsole.processing import EventBusy, process_event, rerun
 from hookconsole.retention import duration, prune
 
 
@@ -36,7 +36,7 @@ def process_event_task(
         if again:
             users = get_user_model().objects
             user = users.filter(pk=reprocess_for).first() if reprocess_for else None
-            return str(reprocess(event, user=user).outcome)
+            return str(rerun(event, user=user).outcome)
         attempt = process_event(event, trigger=Trigger.TASK)
     except Event.DoesNotExist:
         return "gone"  # pruned since

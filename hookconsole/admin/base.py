@@ -36,6 +36,16 @@ class LogAdmin(ExportActionAdmin, ModelAdmin):  # type: ignore[misc]
 
     paginator = CappedPaginator
     show_full_result_count = False
+    show_facets = ShowFacets.NEVER
+    list_per_page = 50
+    formats = EXPORT_FORMATS
+    show_change_form_export = False
+    import_export_change_list_template = "admin/hookconsole/change_list.html"
+    # Set by each model's admin; a class attribute, as import-export documents it.
+    resource_classes: Any
+
+    class Media:
+        css = {"all": ["hookconsole/admin.css"]}
 
     def action_checkbox(self, obj: Any) -> SafeString:
         """Django's row checkbox, written directly: rendering it through the form
@@ -47,17 +57,6 @@ class LogAdmin(ExportActionAdmin, ModelAdmin):  # type: ignore[misc]
             str(obj.pk),
             label,
         )
-
-    show_facets = ShowFacets.NEVER
-    list_per_page = 50
-    formats = EXPORT_FORMATS
-    show_change_form_export = False
-    import_export_change_list_template = "admin/hookconsole/change_list.html"
-    # Set by each model's admin; a class attribute, as import-export documents it.
-    resource_classes: Any
-
-    class Media:
-        css = {"all": ["hookconsole/admin.css"]}
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
