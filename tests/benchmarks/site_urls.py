@@ -1,13 +1,22 @@
-"""The site's URLs plus the Django floor: the floor's work as a view of the site."""
+"""The site's URLs plus two floors as views of the site (its middleware included).
+
+- /bench/floor/: the bare floor's work (verify, parse), no database;
+- /bench/store/: that, plus the delivery and its event stored by two raw INSERTs
+  into hookconsole's tables in one transaction: the least any endpoint that keeps
+  what it received must do, with no ORM and no handler.
+"""
 
 import json
 
 import stripe
 from django.contrib.auth.decorators import login_not_required
+from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from hookconsole.locking import write_transaction
 from hookconsole.site.urls import urlpatterns as site_urlpatterns
 from tests.benchmarks.floor import SECRET
 
@@ -26,4 +35,47 @@ def django_floor(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": type(exc).__name__}, status=400)
 
 
-urlpatterns = [path("bench/floor/", django_floor), *site_urlpatterns]
+# Every NOT NULL column, with the values a new, valid, pending event has.
+STORE_EVENT = (
+    "INSERT INTO hookconsole_event (stripe_id, type, payload, received_at, last_received_at,"
+    " api_version, livemode, account, endpoint, validation, object_id, object_type,"
+    " customer_id, request_id, idempotency_key, payload_hash, payload_differs, status,"
+    " delivery_count, attempt_count, last_error, retries, gave_up) VALUES (%s, %s, %s, %s,"
+    " %s, '', false, '', 'default', 'valid', '', '', '', '', '', '', false, 'pending', 1, 0,"
+    " '', 0, false) RETURNING id"
+)
+STORE_DELIVERY = (
+    "INSERT INTO hookconsole_delivery (received_at, headers, body, body_size, event_id,"
+    " endpoint, method, body_truncated, validation, reason, detail, response_status,"
+    " duplicate) VALUES (%s, %s, %s, %s, %s, 'default', 'POST', false, 'valid', '', '', 200,"
+    " false)"
+)
+
+
+@csrf_exempt
+@login_not_required
+def storage_floor(request: HttpRequest) -> JsonResponse:
+    """The floor's work, then the delivery and its event stored by raw SQL."""
+    body = request.body.decode()
+    try:
+        stripe.WebhookSignature.verify_header(
+            body, request.headers.get("Stripe-Signature", ""), SECRET, tolerance=300
+        )
+        event = json.loads(body)
+        key = event["id"], event["type"]
+    except (stripe.SignatureVerificationError, ValueError, KeyError) as exc:
+        return JsonResponse({"error": type(exc).__name__}, status=400)
+    now = timezone.now()
+    with write_transaction(), connection.cursor() as cursor:
+        cursor.execute(STORE_EVENT, [*key, body, now, now])
+        (event_pk,) = cursor.fetchone()
+        headers = json.dumps(dict(request.headers))
+        cursor.execute(STORE_DELIVERY, [now, headers, body, len(body), event_pk])
+    return JsonResponse({"event": event["id"]})
+
+
+urlpatterns = [
+    path("bench/floor/", django_floor),
+    path("bench/store/", storage_floor),
+    *site_urlpatterns,
+]
