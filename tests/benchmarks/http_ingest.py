@@ -131,8 +131,11 @@ def counts(env: dict[str, str]) -> dict[str, int]:
     return result
 
 
-def database_env(database: str, mode: str, queue: str, folder: Path) -> dict[str, str]:
-    """A fresh, migrated database for one run, and the environment that points at it."""
+def database_env(
+    database: str, mode: str, queue: str, folder: Path, name: str | None = None
+) -> dict[str, str]:
+    """A fresh, migrated database for one run (a SQLite file called ``name`` or after
+    the mode), and the environment that points at it."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.benchmarks.site_settings",
@@ -145,7 +148,7 @@ def database_env(database: str, mode: str, queue: str, folder: Path) -> dict[str
     if mode == "task":
         env["HOOKCONSOLE_QUEUE"] = queue
     if database == "sqlite":
-        env["SQLITE_PATH"] = str(folder / f"{mode}.sqlite3")
+        env["SQLITE_PATH"] = str(folder / f"{name or mode}.sqlite3")
     else:
         for sql in (f"DROP DATABASE IF EXISTS {PG_DATABASE}", f"CREATE DATABASE {PG_DATABASE}"):
             subprocess.run(["psql", PG_SERVER, "-qc", sql], check=True, capture_output=True)
@@ -269,13 +272,13 @@ def main(argv: list[str] | None = None) -> None:
     floors = run("floor", "tests.benchmarks.floor:application", floor_env, args, folder)
     for concurrency, result in list(floors.items())[1:]:
         report("floor (verify + parse)", result, concurrency, None)
-    django_env = database_env("sqlite", "inline", args.queue, folder)
+    django_env = database_env("sqlite", "inline", args.queue, folder, "django_floor")
     site = "hookconsole.site.wsgi"
     djangos = run("django", site, django_env, args, folder, "/bench/floor/")
     for concurrency, result in list(djangos.items())[1:]:
         report("Django view, no db", result, concurrency, floors[concurrency]["rps"])
     for database in args.databases:
-        store_env = database_env(database, "inline", args.queue, folder)
+        store_env = database_env(database, "inline", args.queue, folder, "store")
         stores = run(f"{database}_store", site, store_env, args, folder, "/bench/store/")
         for concurrency, result in list(stores.items())[1:]:
             floor = floors[concurrency]["rps"]
