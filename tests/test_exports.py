@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from django.test import Client
 
-from hookconsole.formats import escape_formula
+from hookconsole.formats import escape_formula, escape_row
 from hookconsole.models import Event
 
 from .admin_helpers import client_for, export_form, populate
@@ -161,3 +161,4 @@ def test_stream_refuses_an_unknown_format(exporter: Client) -> None:
 )
 def test_escape_formula(value: Any, escaped: Any) -> None:
     assert escape_formula(value) == escaped
+    assert escape_row(["plain", value, None]) == ["plain", escaped, None]

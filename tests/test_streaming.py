@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from hypothesis import given
 from hypothesis import strategies as st
 from import_export import widgets
@@ -67,10 +68,19 @@ def test_streaming_100k_events_in_flat_memory() -> None:
 @given(
     number=st.integers(min_value=-(2**63), max_value=2**63 - 1),
     moment=st.datetimes(timezones=st.just(UTC)),
+    text=st.text(),
 )
-def test_shortcut_renderers_equal_the_widgets(zone: str, number: int, moment: Any) -> None:
-    integer, date_time = widgets.IntegerWidget(), widgets.DateTimeWidget()
+def test_shortcut_renderers_equal_the_widgets(
+    zone: str, number: int, moment: Any, text: str
+) -> None:
+    integer, date_time, char = (
+        widgets.IntegerWidget(),
+        widgets.DateTimeWidget(),
+        widgets.CharWidget(),
+    )
     with timezone.override(zone):
+        for value in (text, None, number, gettext_lazy("event")):
+            assert _renderer(char)(value) == char.render(value)
         assert _renderer(integer)(number) == integer.render(number)
         assert _renderer(integer)(None) == integer.render(None)
         assert _renderer(date_time)(moment) == date_time.render(moment)
