@@ -9,7 +9,7 @@ keep-alive connections, each event once. The floor is a bare WSGI app that only
 verifies the signature with stripe-python and parses the JSON (floor.py), served
 the same way. Per database, a storage floor is measured too: a view of the site
 that does the floor's work and stores the delivery and its event with two raw
-INSERTs (site_urls.storage_floor). Each mode is reported as a fraction of both.
+INSERTs (site_urls, /bench/store/). Each mode is reported as a fraction of both.
 In task mode the queue's workers then drain what was received.
 PostgreSQL runs use a scratch database, hookconsole_bench_http, on 127.0.0.1.
 

@@ -7,6 +7,7 @@
 """
 
 import json
+from typing import Any
 
 import stripe
 from django.contrib.auth.decorators import login_not_required
@@ -19,21 +20,6 @@ from django.views.decorators.csrf import csrf_exempt
 from hookconsole.locking import write_transaction
 from hookconsole.site.urls import urlpatterns as site_urlpatterns
 from tests.benchmarks.floor import SECRET
-
-
-@csrf_exempt
-@login_not_required
-def django_floor(request: HttpRequest) -> JsonResponse:
-    """Verify and parse in the site's middleware stack, with no database."""
-    body = request.body.decode()
-    try:
-        stripe.WebhookSignature.verify_header(
-            body, request.headers.get("Stripe-Signature", ""), SECRET, tolerance=300
-        )
-        return JsonResponse({"event": json.loads(body)["id"]})
-    except (stripe.SignatureVerificationError, ValueError, KeyError) as exc:
-        return JsonResponse({"error": type(exc).__name__}, status=400)
-
 
 # Every NOT NULL column, with the values a new, valid, pending event has.
 STORE_EVENT = (
@@ -52,30 +38,36 @@ STORE_DELIVERY = (
 )
 
 
+def store(request: HttpRequest, body: str, event: dict[str, Any]) -> None:
+    now = timezone.now()
+    with write_transaction(), connection.cursor() as cursor:
+        cursor.execute(STORE_EVENT, [event["id"], event.get("type", ""), body, now, now])
+        (event_pk,) = cursor.fetchone()
+        headers = json.dumps(dict(request.headers))
+        cursor.execute(STORE_DELIVERY, [now, headers, body, len(body), event_pk])
+
+
 @csrf_exempt
 @login_not_required
-def storage_floor(request: HttpRequest) -> JsonResponse:
-    """The floor's work, then the delivery and its event stored by raw SQL."""
+def django_floor(request: HttpRequest, storing: bool = False) -> JsonResponse:
+    """Verify and parse in the site's middleware stack; when ``storing``, then store
+    the delivery and its event by raw SQL."""
     body = request.body.decode()
     try:
         stripe.WebhookSignature.verify_header(
             body, request.headers.get("Stripe-Signature", ""), SECRET, tolerance=300
         )
         event = json.loads(body)
-        key = event["id"], event["type"]
+        answer = {"event": event["id"]}
     except (stripe.SignatureVerificationError, ValueError, KeyError) as exc:
         return JsonResponse({"error": type(exc).__name__}, status=400)
-    now = timezone.now()
-    with write_transaction(), connection.cursor() as cursor:
-        cursor.execute(STORE_EVENT, [*key, body, now, now])
-        (event_pk,) = cursor.fetchone()
-        headers = json.dumps(dict(request.headers))
-        cursor.execute(STORE_DELIVERY, [now, headers, body, len(body), event_pk])
-    return JsonResponse({"event": event["id"]})
+    if storing:
+        store(request, body, event)
+    return JsonResponse(answer)
 
 
 urlpatterns = [
     path("bench/floor/", django_floor),
-    path("bench/store/", storage_floor),
+    path("bench/store/", django_floor, {"storing": True}),
     *site_urlpatterns,
 ]
