@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from django.test import Client
 
-from hookconsole.formats import escape_formula, escape_row
+from hookconsole.formats import escape_row
 from hookconsole.models import Event
 
 from .admin_helpers import client_for, export_form, populate
@@ -159,6 +159,6 @@ def test_stream_refuses_an_unknown_format(exporter: Client) -> None:
     ("value", "escaped"),
     [("=1+1", "'=1+1"), ("-2", "'-2"), ("\tx", "'\tx"), ("plain", "plain"), (5, 5), (-5, -5)],
 )
-def test_escape_formula(value: Any, escaped: Any) -> None:
-    assert escape_formula(value) == escaped
+def test_escape_row(value: Any, escaped: Any) -> None:
+    assert escape_row([value]) == [escaped]
     assert escape_row(["plain", value, None]) == ["plain", escaped, None]
