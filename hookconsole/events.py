@@ -154,7 +154,7 @@ def store(
         duplicate = trigger == Trigger.REDELIVERY
         delivery.event, delivery.duplicate = event, duplicate
         busy = claim and event.is_held(now) and trigger == Trigger.REDELIVERY
-        done = event.status in (EventStatus.SUCCEEDED, EventStatus.SKIPPED)
+        done = event.is_done()
         if busy:
             delivery.response_status = 409
         elif not claim or done:

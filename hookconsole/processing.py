@@ -80,7 +80,7 @@ def claim_locked(
     now = timezone.now()
     if event.is_held(now):
         raise EventBusy(event)
-    if not force and event.status in (EventStatus.SUCCEEDED, EventStatus.SKIPPED):
+    if not force and event.is_done():
         return None
     if event.status == EventStatus.PROCESSING:  # the lease lapsed: its worker is gone
         Attempt.objects.filter(event=event, outcome=AttemptOutcome.RUNNING).update(

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from hookconsole.conf import hookconsole_settings
 from hookconsole.models import Attempt, Event, EventStatus
-from hookconsole.processing import EventBusy, rerun
+from hookconsole.processing import EventBusy, requester, rerun
 from hookconsole.tasks import process_event_task
 
 if TYPE_CHECKING:
@@ -88,10 +88,10 @@ def reprocess_later(event: Event, user: AbstractBaseUser | None) -> bool:
     """
     if hookconsole_settings.processing != "task":
         return False
-    requester = user.pk if user is not None and user.is_authenticated else None
+    asker = requester(user)
     task = process_event_task.using(queue_name=hookconsole_settings.task_queue)
-    pk = event.pk
-    _send(event, lambda: task.enqueue(pk, requester, again=True))
+    pk, asker_pk = event.pk, asker.pk if asker is not None else None
+    _send(event, lambda: task.enqueue(pk, asker_pk, again=True))
     return True
 
 

@@ -41,7 +41,7 @@ def _accepted(
     if stored.busy:
         # Not 2xx, so Stripe delivers again later and the outcome is not lost.
         return _answer(delivery, 409, {**body, "error": "event_busy"})
-    done = event.status in (EventStatus.SUCCEEDED, EventStatus.SKIPPED)
+    done = event.is_done()
     if callback is not None:
         if done:
             return _answer(delivery, 200, body)

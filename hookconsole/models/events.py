@@ -181,6 +181,10 @@ class Event(models.Model):
             return False
         return self.lease_expires_at is None or self.lease_expires_at > (now or timezone.now())
 
+    def is_done(self) -> bool:
+        """Its handlers ran to the end (or it has none): a delivery runs nothing again."""
+        return self.status in (EventStatus.SUCCEEDED, EventStatus.SKIPPED)
+
     @property
     def data(self) -> Any:
         """The payload's ``data`` member, as dj-stripe handlers expect."""
